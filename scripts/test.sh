@@ -1,0 +1,7 @@
+#!/bin/sh
+# Installs dependencies, builds, and runs the whole test suite (unit, integration, fuzz smoke).
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh
+cd build && ctest --output-on-failure -j2 --timeout 900

@@ -1,0 +1,31 @@
+// Message building. Debian's Abseil has its own absl::string_view (ABSL_OPTION_USE_STD_STRING_VIEW
+// is 0), which does not accept std::string_view; Cat concatenates std::string_view-convertible
+// parts and numbers without that friction.
+#pragma once
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace rootd {
+
+namespace internal {
+template <typename T>
+void AppendPart(std::string& out, const T& part) {
+  if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) {
+    out += std::to_string(part);
+  } else if constexpr (std::is_same_v<T, char>) {
+    out += part;
+  } else {
+    out.append(std::string_view(part));
+  }
+}
+}  // namespace internal
+
+template <typename... T>
+std::string Cat(const T&... parts) {
+  std::string out;
+  (internal::AppendPart(out, parts), ...);
+  return out;
+}
+
+}  // namespace rootd
