@@ -1,0 +1,447 @@
+#include "server/engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "server/siphash.h"
+#include "zone/rr_types.h"
+
+namespace rootd::server {
+
+namespace {
+
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kMinUdpPayload = 512;  // RFC 1035 / RFC 6891 6.2.5: never advertise less
+constexpr size_t kMaxMessage = 65535;
+
+constexpr uint8_t kRcodeNoError = 0;
+constexpr uint8_t kRcodeFormErr = 1;
+constexpr uint8_t kRcodeNotImp = 4;
+constexpr uint8_t kRcodeRefused = 5;
+constexpr uint8_t kRcodeBadVers = 16;
+
+constexpr uint16_t kOptionNsid = 3;
+constexpr uint16_t kOptionCookie = 10;
+constexpr uint16_t kOptionKeyTag = 14;
+constexpr size_t kClientCookieSize = 8;
+constexpr size_t kServerCookieSize = 16;  // RFC 9018: version, reserved, timestamp, hash
+
+// Header flag bits.
+constexpr uint8_t kFlagQr = 0x80, kFlagAa = 0x04, kFlagTc = 0x02, kFlagRd = 0x01;  // byte 2
+constexpr uint8_t kFlagCd = 0x10;                                                 // byte 3
+constexpr uint16_t kEdnsFlagDo = 0x8000;
+
+inline uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+inline void Put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+inline void Put32(uint8_t* p, uint32_t v) {
+  Put16(p, static_cast<uint16_t>(v >> 16));
+  Put16(p + 2, static_cast<uint16_t>(v));
+}
+inline uint8_t Lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+// What parsing found; offsets are into the query.
+struct Parsed {
+  uint8_t opcode = 0;
+  bool has_question = false;
+  size_t question_end = kHeaderSize;  // past QTYPE and QCLASS
+  size_t qname_end = kHeaderSize;
+  int label_count = 0;
+  size_t first_label = kHeaderSize;
+  uint8_t tld[63];
+  uint8_t tld_size = 0;
+  uint16_t qtype = 0, qclass = 0;
+
+  bool edns = false;
+  bool dnssec_ok = false;
+  uint8_t edns_version = 0;
+  uint16_t udp_payload = 0;
+  bool nsid_requested = false;
+  const uint8_t* client_cookie = nullptr;
+};
+
+enum class Verdict { kAnswer, kDrop, kFormErr, kFormErrNoQuestion };
+
+// Parses the question name at `pos`: no compression, labels of at most 63 octets, at most 255
+// octets in all. Keeps the last label, lowercased: the TLD the root answers for.
+bool ParseQname(const uint8_t* q, size_t size, Parsed& p) {
+  size_t pos = kHeaderSize;
+  size_t last = 0;
+  while (true) {
+    if (pos >= size) return false;
+    const uint8_t len = q[pos];
+    if (len == 0) break;
+    if (len > 63) return false;  // a pointer or an extended label type: not in a question
+    last = pos;
+    ++p.label_count;
+    pos += 1 + len;
+    if (pos - kHeaderSize >= 255) return false;
+  }
+  p.qname_end = pos + 1;
+  if (p.label_count > 0) {
+    p.tld_size = q[last];
+    if (last + 1 + p.tld_size > size) return false;
+    for (uint8_t i = 0; i < p.tld_size; ++i) p.tld[i] = Lower(q[last + 1 + i]);
+  }
+  if (p.qname_end + 4 > size) return false;
+  p.qtype = Get16(q + p.qname_end);
+  p.qclass = Get16(q + p.qname_end + 2);
+  p.question_end = p.qname_end + 4;
+  p.has_question = true;
+  return true;
+}
+
+// Skips a possibly compressed name in the additional section.
+bool SkipName(const uint8_t* q, size_t size, size_t& pos) {
+  for (int guard = 0; guard < 128; ++guard) {
+    if (pos >= size) return false;
+    const uint8_t len = q[pos];
+    if (len == 0) {
+      ++pos;
+      return true;
+    }
+    if ((len & 0xc0) == 0xc0) {
+      if (pos + 2 > size) return false;
+      pos += 2;
+      return true;
+    }
+    if (len > 63) return false;
+    pos += 1 + len;
+  }
+  return false;
+}
+
+bool ParseOptions(const uint8_t* rdata, size_t rdlength, Parsed& p, QueryInfo& info) {
+  size_t pos = 0;
+  while (pos < rdlength) {
+    if (pos + 4 > rdlength) return false;
+    const uint16_t code = Get16(rdata + pos), len = Get16(rdata + pos + 2);
+    pos += 4;
+    if (pos + len > rdlength) return false;
+    const uint8_t* data = rdata + pos;
+    switch (code) {
+      case kOptionNsid:
+        p.nsid_requested = true;
+        break;
+      case kOptionCookie:
+        // RFC 7873 5.2.2: a client cookie alone (8) or with a server cookie (8 to 32).
+        if (len != kClientCookieSize && (len < 16 || len > 40)) return false;
+        p.client_cookie = data;
+        break;
+      case kOptionKeyTag:  // RFC 8145 4.1: a list of 16-bit key tags
+        if (len == 0 || len % 2 != 0) return false;
+        for (size_t i = 0; i < len && info.edns_key_tag_count < QueryInfo::kMaxTags; i += 2) {
+          info.edns_key_tags[info.edns_key_tag_count++] = Get16(data + i);
+        }
+        break;
+      default:  // unknown options are ignored and not echoed (RFC 6891 6.1.2)
+        break;
+    }
+    pos += len;
+  }
+  return true;
+}
+
+Verdict Parse(const uint8_t* q, size_t size, Parsed& p, QueryInfo& info) {
+  if (size < kHeaderSize || (q[2] & kFlagQr)) return Verdict::kDrop;
+  p.opcode = (q[2] >> 3) & 0x0f;
+  const uint16_t qdcount = Get16(q + 4), ancount = Get16(q + 6), nscount = Get16(q + 8), arcount = Get16(q + 10);
+  if (qdcount > 1) return Verdict::kFormErrNoQuestion;
+  if (qdcount == 1 && !ParseQname(q, size, p)) return Verdict::kFormErrNoQuestion;
+  if (ancount != 0 || nscount != 0) return Verdict::kFormErr;
+  size_t pos = p.question_end;
+  for (uint16_t i = 0; i < arcount; ++i) {
+    const size_t owner = pos;
+    if (!SkipName(q, size, pos) || pos + 10 > size) return Verdict::kFormErr;
+    const uint16_t type = Get16(q + pos), rdlength = Get16(q + pos + 8);
+    const uint8_t* rr = q + pos;
+    pos += 10;
+    if (pos + rdlength > size) return Verdict::kFormErr;
+    if (type == dns::kTypeOpt) {
+      // RFC 6891 6.1.1: one OPT, owned by the root.
+      if (p.edns || pos - 10 - owner != 1) return Verdict::kFormErr;
+      p.edns = true;
+      p.udp_payload = Get16(rr + 2);
+      p.edns_version = rr[5];
+      p.dnssec_ok = Get16(rr + 6) & kEdnsFlagDo;
+      if (!ParseOptions(q + pos, rdlength, p, info)) return Verdict::kFormErr;
+    }
+    pos += rdlength;
+  }
+  if (pos != size) return Verdict::kFormErr;  // trailing garbage
+  return Verdict::kAnswer;
+}
+
+// RFC 8145 5: `_ta-` followed by one or more 4-hex-digit key tags joined by '-', ascending.
+void ParseTrustAnchorLabel(const uint8_t* label, size_t size, QueryInfo& info) {
+  if (size < 8 || (size - 3) % 5 != 0 || label[0] != '_' || Lower(label[1]) != 't' || Lower(label[2]) != 'a' ||
+      label[3] != '-') {
+    return;
+  }
+  uint16_t tags[QueryInfo::kMaxTags];
+  uint8_t count = 0;
+  for (size_t at = 4; at < size; at += 5) {
+    if (at > 4 && label[at - 1] != '-') return;
+    uint16_t tag = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const uint8_t c = Lower(label[at + k]);
+      const int digit = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+      if (digit < 0) return;
+      tag = static_cast<uint16_t>(tag << 4 | digit);
+    }
+    if (count > 0 && tag <= tags[count - 1]) return;
+    if (count == QueryInfo::kMaxTags) return;
+    tags[count++] = tag;
+  }
+  std::memcpy(info.ta_query_tags, tags, count * sizeof(uint16_t));
+  info.ta_query_tag_count = count;
+}
+
+bool EqualsLowercase(const uint8_t* q, size_t size, const char* wire, size_t wire_size) {
+  if (size != wire_size) return false;
+  for (size_t i = 0; i < size; ++i) {
+    if (Lower(q[i]) != static_cast<uint8_t>(wire[i])) return false;
+  }
+  return true;
+}
+
+// Builds the response in place: header, echoed question, body sections, OPT.
+class ResponseWriter {
+ public:
+  ResponseWriter(const EngineConfig& config, const Request& request, const Parsed& parsed, uint8_t* out,
+                 size_t capacity)
+      : config_(config), request_(request), parsed_(parsed), out_(out), capacity_(std::min(capacity, kMaxMessage)) {}
+
+  size_t Header(uint8_t rcode, bool authoritative, bool with_question) {
+    const uint8_t* q = request_.data;
+    out_[0] = q[0];
+    out_[1] = q[1];
+    out_[2] = static_cast<uint8_t>(kFlagQr | (q[2] & (0x78 | kFlagRd)) | (authoritative ? kFlagAa : 0));
+    out_[3] = static_cast<uint8_t>((q[3] & kFlagCd) | (rcode & 0x0f));
+    std::memset(out_ + 4, 0, 8);
+    size_t pos = kHeaderSize;
+    if (with_question && parsed_.has_question) {
+      Put16(out_ + 4, 1);
+      const size_t question_size = parsed_.question_end - kHeaderSize;
+      std::memcpy(out_ + kHeaderSize, q + kHeaderSize, question_size);
+      pos += question_size;
+    }
+    return pos;
+  }
+
+  // The largest response the client takes: 512 without EDNS, its payload size clamped to
+  // [512, configured maximum] with it; no limit but the message size over TCP.
+  size_t Limit() const {
+    if (request_.transport == Transport::kTcp) return capacity_;
+    size_t limit = kMinUdpPayload;
+    if (parsed_.edns) limit = std::clamp<size_t>(parsed_.udp_payload, kMinUdpPayload, config_.max_udp_payload);
+    return std::min(limit, capacity_);
+  }
+
+  size_t OptSize() const {
+    if (!parsed_.edns) return 0;
+    size_t size = 11;
+    if (parsed_.nsid_requested && !config_.nsid.empty()) size += 4 + config_.nsid.size();
+    if (CookieEnabled()) size += 4 + kClientCookieSize + kServerCookieSize;
+    return size;
+  }
+
+  size_t AppendOpt(size_t pos, uint8_t extended_rcode) {
+    if (!parsed_.edns) return pos;
+    uint8_t* o = out_ + pos;
+    o[0] = 0;
+    Put16(o + 1, dns::kTypeOpt);
+    Put16(o + 3, config_.max_udp_payload);
+    o[5] = extended_rcode;
+    o[6] = 0;  // version 0
+    Put16(o + 7, parsed_.dnssec_ok ? kEdnsFlagDo : 0);
+    size_t at = 11;
+    if (parsed_.nsid_requested && !config_.nsid.empty()) {
+      Put16(o + at, kOptionNsid);
+      Put16(o + at + 2, static_cast<uint16_t>(config_.nsid.size()));
+      std::memcpy(o + at + 4, config_.nsid.data(), config_.nsid.size());
+      at += 4 + config_.nsid.size();
+    }
+    if (CookieEnabled()) {
+      Put16(o + at, kOptionCookie);
+      Put16(o + at + 2, kClientCookieSize + kServerCookieSize);
+      WriteCookie(o + at + 4);
+      at += 4 + kClientCookieSize + kServerCookieSize;
+    }
+    Put16(o + 9, static_cast<uint16_t>(at - 11));
+    Put16(out_ + 10, static_cast<uint16_t>(Get16(out_ + 10) + 1));
+    return pos + at;
+  }
+
+  // A response with no records of its own: an error, REFUSED, BADVERS.
+  size_t Empty(uint8_t rcode, bool with_question, QueryInfo& info) {
+    size_t pos = Header(rcode, false, with_question);
+    pos = AppendOpt(pos, static_cast<uint8_t>(rcode >> 4));
+    info.rcode = rcode;
+    return pos;
+  }
+
+  size_t Body(const zone::ResponseBody& body, QueryInfo& info) {
+    size_t pos = Header(body.rcode, body.authoritative, true);
+    const size_t used = pos + OptSize();
+    const size_t room = Limit() > used ? Limit() - used : 0;
+    const zone::CutPoint* cut = nullptr;
+    for (uint8_t i = 0; i < body.cut_count && body.cuts[i].length <= room; ++i) cut = &body.cuts[i];
+    if (cut == nullptr) {
+      out_[2] |= kFlagTc;
+      info.truncated = true;
+    } else {
+      std::memcpy(out_ + pos, body.bytes, cut->length);
+      ShiftPointers(body, out_ + pos, cut->length);
+      Put16(out_ + 6, cut->counts.answer);
+      Put16(out_ + 8, cut->counts.authority);
+      Put16(out_ + 10, cut->counts.additional);
+      pos += cut->length;
+    }
+    info.rcode = body.rcode;
+    return AppendOpt(pos, 0);
+  }
+
+  // A CHAOS TXT answer: the QNAME by pointer, TTL 0, one string.
+  size_t ChaosTxt(const std::string& text, QueryInfo& info) {
+    size_t pos = Header(kRcodeNoError, true, true);
+    const size_t size = std::min<size_t>(text.size(), 255);
+    info.rcode = kRcodeNoError;
+    if (pos + 13 + size + OptSize() > Limit()) {
+      out_[2] |= kFlagTc;
+      return AppendOpt(pos, 0);
+    }
+    uint8_t* rr = out_ + pos;
+    Put16(rr, 0xc000 | kHeaderSize);
+    Put16(rr + 2, dns::kTypeTxt);
+    Put16(rr + 4, dns::kClassCh);
+    Put32(rr + 6, 0);
+    Put16(rr + 10, static_cast<uint16_t>(size + 1));
+    rr[12] = static_cast<uint8_t>(size);
+    std::memcpy(rr + 13, text.data(), size);
+    Put16(out_ + 6, 1);
+    return AppendOpt(pos + 13 + size, 0);
+  }
+
+ private:
+  // Moves compression pointers by how much longer the client's QNAME is than the one the
+  // body was compiled for.
+  void ShiftPointers(const zone::ResponseBody& body, uint8_t* at, size_t length) const {
+    const int delta = static_cast<int>(parsed_.qname_end) - body.nominal_question_end;
+    if (delta == 0) return;
+    for (uint16_t i = 0; i < body.pointer_count && body.pointer_offsets[i] < length; ++i) {
+      uint8_t* p = at + body.pointer_offsets[i];
+      Put16(p, static_cast<uint16_t>(0xc000 | ((Get16(p) & 0x3fff) + delta)));
+    }
+  }
+
+  bool CookieEnabled() const { return parsed_.client_cookie != nullptr && config_.cookie_secret.size() == 16; }
+
+  // RFC 9018 4: client cookie, then version 1, three reserved octets, a timestamp and
+  // SipHash-2-4(client cookie | version | reserved | timestamp | client address).
+  void WriteCookie(uint8_t* o) const {
+    std::memcpy(o, parsed_.client_cookie, kClientCookieSize);
+    uint8_t* server = o + kClientCookieSize;
+    server[0] = 1;
+    server[1] = server[2] = server[3] = 0;
+    Put32(server + 4, request_.now);
+    uint8_t input[kClientCookieSize + 8 + 16];
+    std::memcpy(input, o, kClientCookieSize + 8);
+    const size_t address_size = std::min<size_t>(request_.client_address_size, 16);
+    if (address_size > 0) std::memcpy(input + kClientCookieSize + 8, request_.client_address, address_size);
+    const uint64_t hash = SipHash24(reinterpret_cast<const uint8_t*>(config_.cookie_secret.data()), input,
+                                    kClientCookieSize + 8 + address_size);
+    for (int i = 0; i < 8; ++i) server[8 + i] = static_cast<uint8_t>(hash >> (56 - 8 * i));
+  }
+
+  const EngineConfig& config_;
+  const Request& request_;
+  const Parsed& parsed_;
+  uint8_t* out_;
+  size_t capacity_;
+};
+
+}  // namespace
+
+Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+  config_.max_udp_payload = std::max<uint16_t>(config_.max_udp_payload, kMinUdpPayload);
+}
+
+size_t Engine::Answer(const zone::ZoneImage& image, const Request& request, uint8_t* out, size_t out_capacity,
+                      QueryInfo* info) const {
+  QueryInfo& i = *info;
+  i = QueryInfo{};
+  Parsed p;
+  const Verdict verdict = Parse(request.data, request.size, p, i);
+  i.qtype = p.qtype;
+  i.qclass = p.qclass;
+  i.edns = p.edns;
+  i.dnssec_ok = p.dnssec_ok;
+  if (verdict == Verdict::kDrop || out_capacity < kMinUdpPayload) {
+    i.dropped = true;
+    return 0;
+  }
+  ResponseWriter w(config_, request, p, out, out_capacity);
+  size_t size = 0;
+  if (verdict != Verdict::kAnswer) {
+    // The OPT of a malformed query is not trusted: FORMERR goes back without one.
+    p.edns = false;
+    size = w.Empty(kRcodeFormErr, verdict == Verdict::kFormErr, i);
+  } else if (p.opcode != 0) {
+    size = w.Empty(kRcodeNotImp, true, i);
+  } else if (p.edns && p.edns_version > 0) {
+    size = w.Empty(kRcodeBadVers, true, i);  // RFC 6891 6.1.3
+  } else if (!p.has_question) {
+    // RFC 7873 5.4: a query with only a COOKIE gets a cookie back.
+    size = w.Empty(p.client_cookie != nullptr ? kRcodeNoError : kRcodeFormErr, false, i);
+  } else if (p.qclass == dns::kClassIn) {
+    if (p.label_count == 1 && p.qtype == dns::kTypeNull) {
+      ParseTrustAnchorLabel(p.tld, p.tld_size, i);
+    }
+    switch (p.qtype) {
+      case dns::kTypeAxfr:
+      case dns::kTypeIxfr:
+        size = w.Empty(kRcodeRefused, true, i);  // no zone transfers
+        break;
+      case dns::kTypeOpt:
+      case 249:  // TKEY
+      case 250:  // TSIG
+        size = w.Empty(kRcodeFormErr, true, i);  // meta types only appear as records, never asked for
+        break;
+      case dns::kTypeMailb:
+      case dns::kTypeMaila:
+        size = w.Empty(kRcodeNotImp, true, i);
+        break;
+      default: {
+        zone::ImageQuery query;
+        query.tld = std::string_view(reinterpret_cast<const char*>(p.tld), p.tld_size);
+        query.below_tld = p.label_count > 1;
+        query.qtype = p.qtype;
+        query.dnssec_ok = p.dnssec_ok;
+        query.tcp = request.transport == Transport::kTcp;
+        size = w.Body(image.Find(query), i);
+      }
+    }
+  } else if (p.qclass == dns::kClassCh && (p.qtype == dns::kTypeTxt || p.qtype == dns::kTypeAny)) {
+    const uint8_t* qname = request.data + kHeaderSize;
+    const size_t qname_size = p.qname_end - kHeaderSize;
+    const std::string* text = nullptr;
+    if (EqualsLowercase(qname, qname_size, "\010hostname\004bind", 15) ||
+        EqualsLowercase(qname, qname_size, "\002id\006server", 11)) {
+      text = &config_.identity;
+    } else if (EqualsLowercase(qname, qname_size, "\007version\004bind", 14) ||
+               EqualsLowercase(qname, qname_size, "\007version\006server", 16)) {
+      text = &config_.version;
+    }
+    size = (text != nullptr && !text->empty()) ? w.ChaosTxt(*text, i) : w.Empty(kRcodeRefused, true, i);
+  } else {
+    size = w.Empty(kRcodeRefused, true, i);
+  }
+  i.truncated = (out[2] & kFlagTc) != 0;
+  i.response_size = static_cast<uint16_t>(size);
+  return size;
+}
+
+}  // namespace rootd::server

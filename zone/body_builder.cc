@@ -1,0 +1,128 @@
+#include "zone/body_builder.h"
+
+#include "zone/name.h"
+#include "zone/rr_types.h"
+
+namespace rootd::zone {
+
+namespace {
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kQuestionTail = 4;     // QTYPE + QCLASS
+constexpr uint16_t kMaxPointer = 0x3fff;  // compression pointers hold 14 bits
+}  // namespace
+
+BodyBuilder::BodyBuilder(std::string_view question_name)
+    : question_end_(static_cast<uint16_t>(kHeaderSize + question_name.size())) {
+  const std::string lower = LowerName(question_name);
+  for (size_t i = 0; i < lower.size() && lower[i] != 0; i += 1 + static_cast<uint8_t>(lower[i])) {
+    targets_.emplace(lower.substr(i), static_cast<uint16_t>(kHeaderSize + i));
+  }
+}
+
+uint16_t BodyBuilder::Absolute(size_t body_offset) const {
+  return static_cast<uint16_t>(question_end_ + kQuestionTail + body_offset);
+}
+
+void BodyBuilder::Put16(uint16_t v) {
+  bytes_ += static_cast<char>(v >> 8);
+  bytes_ += static_cast<char>(v & 0xff);
+}
+
+void BodyBuilder::Put32(uint32_t v) {
+  Put16(static_cast<uint16_t>(v >> 16));
+  Put16(static_cast<uint16_t>(v & 0xffff));
+}
+
+void BodyBuilder::WriteName(std::string_view name, bool compress) {
+  const std::string lower = LowerName(name);
+  for (size_t i = 0; i < name.size(); i += 1 + static_cast<uint8_t>(name[i])) {
+    if (name[i] == 0) {
+      bytes_ += '\0';
+      return;
+    }
+    const std::string suffix = lower.substr(i);
+    if (compress) {
+      if (auto it = targets_.find(suffix); it != targets_.end()) {
+        pointers_.push_back(static_cast<uint16_t>(bytes_.size()));
+        Put16(static_cast<uint16_t>(0xc000 | it->second));
+        return;
+      }
+    }
+    // Every name written in full is a target, compressible position or not (RFC 1035 4.1.4).
+    const uint16_t at = Absolute(bytes_.size());
+    if (at <= kMaxPointer) targets_.emplace(suffix, at);
+    bytes_.append(name.substr(i, 1 + static_cast<uint8_t>(name[i])));
+  }
+}
+
+void BodyBuilder::WriteRdata(uint16_t type, std::string_view rdata) {
+  // Only the types RFC 3597 4 lets us compress; everything else is copied as it is.
+  auto name_length = [&](size_t at) {
+    size_t i = at;
+    while (i < rdata.size() && rdata[i] != 0) i += 1 + static_cast<uint8_t>(rdata[i]);
+    return i + 1 - at;
+  };
+  switch (type) {
+    case dns::kTypeNs:
+    case dns::kTypeCname:
+    case dns::kTypePtr:
+      WriteName(rdata, true);
+      return;
+    case dns::kTypeSoa: {
+      const size_t mname = name_length(0);
+      const size_t rname = name_length(mname);
+      WriteName(rdata.substr(0, mname), true);
+      WriteName(rdata.substr(mname, rname), true);
+      bytes_.append(rdata.substr(mname + rname));
+      return;
+    }
+    case dns::kTypeMx:
+      bytes_.append(rdata.substr(0, 2));
+      WriteName(rdata.substr(2), true);
+      return;
+    case dns::kTypeNsec:
+      WriteName(rdata.substr(0, name_length(0)), false);
+      bytes_.append(rdata.substr(name_length(0)));
+      return;
+    default:
+      bytes_.append(rdata);
+  }
+}
+
+void BodyBuilder::Add(Section section, std::string_view owner, uint16_t type, uint16_t rclass, uint32_t ttl,
+                      std::string_view rdata, bool optional) {
+  if (optional && !in_optional_) {
+    cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
+    in_optional_ = true;
+  }
+  WriteName(owner, true);
+  Put16(type);
+  Put16(rclass);
+  Put32(ttl);
+  const size_t rdlength_at = bytes_.size();
+  Put16(0);
+  WriteRdata(type, rdata);
+  const size_t rdlength = bytes_.size() - rdlength_at - 2;
+  bytes_[rdlength_at] = static_cast<char>(rdlength >> 8);
+  bytes_[rdlength_at + 1] = static_cast<char>(rdlength & 0xff);
+  switch (section) {
+    case Section::kAnswer: ++counts_.answer; break;
+    case Section::kAuthority: ++counts_.authority; break;
+    case Section::kAdditional: ++counts_.additional; break;
+  }
+  if (in_optional_) cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
+}
+
+void BodyBuilder::AddRRset(Section section, std::string_view owner, const RRset& set, bool with_signatures,
+                           bool optional) {
+  for (const Record* r : set.records) Add(section, owner, set.type, r->rclass, set.ttl, r->rdata, optional);
+  if (!with_signatures) return;
+  for (const Record* s : set.signatures) Add(section, owner, dns::kTypeRrsig, s->rclass, s->ttl, s->rdata, optional);
+}
+
+uint32_t BodyBuilder::Finish(BodyStore& store, uint8_t rcode, bool authoritative) {
+  if (!in_optional_) cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
+  return store.Add(bytes_, pointers_, cuts_, question_end_, rcode, authoritative);
+}
+
+}  // namespace rootd::zone

@@ -1,0 +1,385 @@
+#include "zone/image.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "zone/body_builder.h"
+#include "zone/name.h"
+#include "zone/rr_types.h"
+#include "zone/text.h"
+
+namespace rootd::zone {
+
+namespace {
+
+const std::string kRootName(1, '\0');
+constexpr uint8_t kRcodeNoError = 0;
+constexpr uint8_t kRcodeNxDomain = 3;
+
+uint32_t Get32(std::string_view s, size_t at) {
+  return uint32_t{static_cast<uint8_t>(s[at])} << 24 | uint32_t{static_cast<uint8_t>(s[at + 1])} << 16 |
+         uint32_t{static_cast<uint8_t>(s[at + 2])} << 8 | static_cast<uint8_t>(s[at + 3]);
+}
+
+// The SOA of negative answers carries min(SOA TTL, SOA MINIMUM) as its TTL (RFC 2308 3).
+void AddNegativeSoa(BodyBuilder& body, const RRset& soa, bool dnssec) {
+  const Record& r = *soa.records.front();
+  const uint32_t ttl = std::min(soa.ttl, Get32(r.rdata, r.rdata.size() - 4));
+  body.Add(Section::kAuthority, r.owner, dns::kTypeSoa, r.rclass, ttl, r.rdata);
+  if (!dnssec) return;
+  for (const Record* s : soa.signatures) body.Add(Section::kAuthority, s->owner, dns::kTypeRrsig, s->rclass, ttl, s->rdata);
+}
+
+void AddIfPresent(BodyBuilder& body, Section section, const Node& node, uint16_t type, bool dnssec, bool optional = false) {
+  if (const RRset* set = node.Find(type)) body.AddRRset(section, set->records.front()->owner, *set, dnssec, optional);
+}
+
+// Glue for the NS RRset of `owner`: the addresses of name servers under `within` (or anywhere
+// in the zone when `within` is empty), A records first so IPv4-only resolvers keep theirs when
+// the additional section is cut.
+void AddGlue(BodyBuilder& body, const Zone& zone, const RRset& ns, std::string_view within, bool optional) {
+  for (uint16_t type : {dns::kTypeA, dns::kTypeAaaa}) {
+    for (const Record* r : ns.records) {
+      const std::string target = LowerName(r->rdata);
+      const bool in_domain = !within.empty() && IsSubdomainOf(target, within);
+      if (in_domain == optional && !within.empty()) continue;
+      if (const Node* node = zone.FindNode(target)) AddIfPresent(body, Section::kAdditional, *node, type, false, optional);
+    }
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Apex answers: a handful of bodies, rebuilt whenever the DNSKEY RRset changes.
+
+class ApexAnswers {
+ public:
+  // `records`: every record owned by "." and the address records of the apex NS targets.
+  static absl::StatusOr<std::shared_ptr<const ApexAnswers>> Build(std::vector<Record> records);
+
+  const ResponseBody& Find(uint16_t qtype, bool dnssec_ok, bool tcp) const;
+  const std::vector<Record>& records() const { return zone_.records(); }
+  const RRset& soa() const { return *zone_.apex()->Find(dns::kTypeSoa); }
+  uint32_t serial() const { return serial_; }
+  size_t memory_bytes() const { return store_.memory_bytes(); }
+  size_t body_count() const { return store_.size(); }
+
+  explicit ApexAnswers(Zone zone) : zone_(std::move(zone)) {}
+
+ private:
+  struct ByType {
+    uint16_t qtype;
+    uint32_t body[2];  // [dnssec_ok]
+  };
+  void Compile();
+  uint32_t CompilePositive(const RRset& set, bool dnssec);
+  uint32_t CompileNoData(bool dnssec);
+  uint32_t CompileAll(bool dnssec, bool signatures_only);
+
+  Zone zone_;
+  uint32_t serial_ = 0;
+  BodyStore store_;
+  std::vector<ByType> by_type_;
+  uint32_t nodata_[2] = {};
+  uint32_t any_tcp_[2] = {};
+  uint32_t rrsig_ = 0;
+};
+
+absl::StatusOr<std::shared_ptr<const ApexAnswers>> ApexAnswers::Build(std::vector<Record> records) {
+  auto zone = Zone::FromRecords({"<apex>"}, std::move(records));
+  if (!zone.ok()) return zone.status();
+  if (zone->apex() == nullptr || zone->apex()->Find(dns::kTypeSoa) == nullptr) {
+    return absl::InvalidArgumentError("no SOA at the apex");
+  }
+  auto apex = std::make_shared<ApexAnswers>(std::move(*zone));
+  apex->Compile();
+  return std::shared_ptr<const ApexAnswers>(std::move(apex));
+}
+
+uint32_t ApexAnswers::CompilePositive(const RRset& set, bool dnssec) {
+  BodyBuilder body(kRootName);
+  body.AddRRset(Section::kAnswer, kRootName, set, dnssec);
+  // The root's NS answer carries the root servers' addresses, optional: a resolver that
+  // does not get them asks again, so they never cause TC.
+  if (set.type == dns::kTypeNs) AddGlue(body, zone_, set, "", true);
+  return body.Finish(store_, kRcodeNoError, true);
+}
+
+uint32_t ApexAnswers::CompileNoData(bool dnssec) {
+  BodyBuilder body(kRootName);
+  AddNegativeSoa(body, soa(), dnssec);
+  if (dnssec) AddIfPresent(body, Section::kAuthority, *zone_.apex(), dns::kTypeNsec, true);
+  return body.Finish(store_, kRcodeNoError, true);
+}
+
+// ANY over TCP gets every RRset (RFC 8482 4.3); qtype RRSIG gets every signature at the apex.
+uint32_t ApexAnswers::CompileAll(bool dnssec, bool signatures_only) {
+  BodyBuilder body(kRootName);
+  for (const RRset& set : zone_.apex()->rrsets) {
+    if (signatures_only) {
+      for (const Record* s : set.signatures) body.Add(Section::kAnswer, kRootName, dns::kTypeRrsig, s->rclass, s->ttl, s->rdata);
+    } else {
+      body.AddRRset(Section::kAnswer, kRootName, set, dnssec);
+    }
+  }
+  return body.Finish(store_, kRcodeNoError, true);
+}
+
+void ApexAnswers::Compile() {
+  const Record& soa_record = *soa().records.front();
+  serial_ = soa_record.rdata.size() >= 20 ? Get32(soa_record.rdata, soa_record.rdata.size() - 20) : 0;
+  for (const RRset& set : zone_.apex()->rrsets) {
+    by_type_.push_back(ByType{set.type, {CompilePositive(set, false), CompilePositive(set, true)}});
+  }
+  for (int dnssec = 0; dnssec < 2; ++dnssec) {
+    nodata_[dnssec] = CompileNoData(dnssec);
+    any_tcp_[dnssec] = CompileAll(dnssec, false);
+  }
+  rrsig_ = CompileAll(true, true);
+  store_.Freeze();
+}
+
+const ResponseBody& ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
+  if (qtype == dns::kTypeAny) {
+    // RFC 8482 4.1: over UDP, one RRset (the SOA) instead of all of them.
+    if (tcp) return store_.body(any_tcp_[dnssec_ok]);
+    qtype = dns::kTypeSoa;
+  }
+  if (qtype == dns::kTypeRrsig) return store_.body(rrsig_);
+  for (const ByType& t : by_type_) {
+    if (t.qtype == qtype) return store_.body(t.body[dnssec_ok]);
+  }
+  return store_.body(nodata_[dnssec_ok]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delegation answers: per TLD a referral and a DS answer, per NSEC gap an NXDOMAIN body.
+
+class DelegationAnswers {
+ public:
+  static absl::StatusOr<std::shared_ptr<const DelegationAnswers>> Build(const Zone& zone);
+
+  const ResponseBody& Find(const ImageQuery& query) const;
+  size_t tld_count() const { return tlds_.size(); }
+  size_t memory_bytes() const { return store_.memory_bytes() + labels_.capacity() + tlds_.capacity() * sizeof(Tld); }
+  size_t body_count() const { return store_.size(); }
+
+ private:
+  struct Tld {
+    uint32_t label_at;
+    uint8_t label_length;
+    uint32_t referral[2];  // [dnssec_ok]
+    uint32_t ds[2];        // DS answer, or NODATA when the TLD has no DS
+  };
+  std::string_view Label(const Tld& t) const { return std::string_view(labels_).substr(t.label_at, t.label_length); }
+  // Index of the first TLD not below `label` in canonical order.
+  size_t LowerBound(std::string_view label) const;
+  absl::Status CompileTld(const Zone& zone, const Node& node);
+  void CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain);
+
+  BodyStore store_;
+  std::string labels_;
+  std::vector<Tld> tlds_;                          // canonical order
+  std::array<uint32_t, 257> first_byte_start_{};   // tlds_ range per first label octet
+  std::vector<uint32_t> nxdomain_dnssec_;          // per gap: [i] covers names after chain[i]
+  uint32_t nxdomain_plain_ = 0;
+};
+
+// Canonical order of single-label names: octet-wise on the lowercase label, a prefix first.
+static int CompareLabel(std::string_view a, std::string_view b) {
+  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+size_t DelegationAnswers::LowerBound(std::string_view label) const {
+  const uint8_t first = static_cast<uint8_t>(label[0]);
+  auto begin = tlds_.begin() + first_byte_start_[first];
+  auto end = tlds_.begin() + first_byte_start_[first + 1];
+  return std::lower_bound(begin, end, label, [this](const Tld& t, std::string_view l) { return CompareLabel(Label(t), l) < 0; }) -
+         tlds_.begin();
+}
+
+const ResponseBody& DelegationAnswers::Find(const ImageQuery& query) const {
+  const size_t at = LowerBound(query.tld);
+  if (at < tlds_.size() && Label(tlds_[at]) == query.tld) {
+    const Tld& t = tlds_[at];
+    // DS is the parent's data: the root answers it; every other question goes to the child.
+    if (query.qtype == dns::kTypeDs && !query.below_tld) return store_.body(t.ds[query.dnssec_ok]);
+    return store_.body(t.referral[query.dnssec_ok]);
+  }
+  // Gap `at` lies after chain entry `at` (chain[0] is the apex, chain[i] the (i-1)th TLD).
+  return store_.body(query.dnssec_ok ? nxdomain_dnssec_[at] : nxdomain_plain_);
+}
+
+absl::Status DelegationAnswers::CompileTld(const Zone& zone, const Node& node) {
+  const RRset* ns = node.Find(dns::kTypeNs);
+  if (ns == nullptr) {
+    return absl::InvalidArgumentError(Cat("unsupported: ", NameToText(node.name),
+                                          " has data but no NS (only delegations are served below the apex)"));
+  }
+  const RRset& soa = *zone.apex()->Find(dns::kTypeSoa);
+  Tld t;
+  t.label_at = static_cast<uint32_t>(labels_.size());
+  t.label_length = static_cast<uint8_t>(node.name[0]);
+  labels_.append(node.name.substr(1, t.label_length));
+  const RRset* ds = node.Find(dns::kTypeDs);
+  for (int dnssec = 0; dnssec < 2; ++dnssec) {
+    // Referral (RFC 4035 3.1.4): NS, then the DS RRset or the NSEC proving there is none, then
+    // glue. In-domain glue is required, sibling glue optional (RFC 9471).
+    BodyBuilder referral(node.name);
+    referral.AddRRset(Section::kAuthority, node.name, *ns, false);
+    if (dnssec) {
+      if (ds != nullptr) {
+        referral.AddRRset(Section::kAuthority, node.name, *ds, true);
+      } else {
+        AddIfPresent(referral, Section::kAuthority, node, dns::kTypeNsec, true);
+      }
+    }
+    AddGlue(referral, zone, *ns, node.name, false);
+    AddGlue(referral, zone, *ns, node.name, true);
+    t.referral[dnssec] = referral.Finish(store_, kRcodeNoError, false);
+
+    BodyBuilder ds_answer(node.name);
+    if (ds != nullptr) {
+      ds_answer.AddRRset(Section::kAnswer, node.name, *ds, dnssec);
+    } else {
+      AddNegativeSoa(ds_answer, soa, dnssec);
+      if (dnssec) AddIfPresent(ds_answer, Section::kAuthority, node, dns::kTypeNsec, true);
+    }
+    t.ds[dnssec] = ds_answer.Finish(store_, kRcodeNoError, true);
+  }
+  tlds_.push_back(t);
+  return absl::OkStatus();
+}
+
+void DelegationAnswers::CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain) {
+  const RRset& soa = *zone.apex()->Find(dns::kTypeSoa);
+  {
+    BodyBuilder plain(kRootName);
+    AddNegativeSoa(plain, soa, false);
+    nxdomain_plain_ = plain.Finish(store_, kRcodeNxDomain, true);
+  }
+  // RFC 4035 3.1.3.2: the NSEC covering the name, and the NSEC proving that "*." (the
+  // wildcard at the closest encloser, the apex) does not exist.
+  const size_t wildcard_gap = LowerBound("*") ;
+  for (size_t gap = 0; gap < chain.size(); ++gap) {
+    BodyBuilder body(kRootName);
+    AddNegativeSoa(body, soa, true);
+    AddIfPresent(body, Section::kAuthority, *chain[gap], dns::kTypeNsec, true);
+    if (wildcard_gap != gap) AddIfPresent(body, Section::kAuthority, *chain[wildcard_gap], dns::kTypeNsec, true);
+    nxdomain_dnssec_.push_back(body.Finish(store_, kRcodeNxDomain, true));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const DelegationAnswers>> DelegationAnswers::Build(const Zone& zone) {
+  auto answers = std::make_shared<DelegationAnswers>();
+  std::vector<const Node*> chain{zone.apex()};
+  std::string_view delegation;  // the TLD the current run of names lies below
+  for (const Node& node : zone.nodes()) {
+    if (&node == zone.apex()) continue;
+    if (LabelCount(node.name) == 1) {
+      if (auto s = answers->CompileTld(zone, node); !s.ok()) return s;
+      chain.push_back(&node);
+      delegation = node.name;
+    } else if (delegation.empty() || !IsSubdomainOf(node.name, delegation)) {
+      return absl::InvalidArgumentError(
+          Cat("unsupported: ", NameToText(node.name), " lies below no delegation (only delegations are served below the apex)"));
+    }
+  }
+  // Index TLDs by first octet so a lookup searches a short run.
+  size_t t = 0;
+  for (int b = 0; b < 256; ++b) {
+    answers->first_byte_start_[b] = static_cast<uint32_t>(t);
+    while (t < answers->tlds_.size() && static_cast<uint8_t>(answers->labels_[answers->tlds_[t].label_at]) == b) ++t;
+  }
+  answers->first_byte_start_[256] = static_cast<uint32_t>(t);
+  answers->CompileNxDomain(zone, chain);
+  answers->store_.Freeze();
+  return std::shared_ptr<const DelegationAnswers>(std::move(answers));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// The records the apex answers are built from: everything owned by "." and the addresses of
+// the apex NS targets.
+std::vector<Record> ApexRecords(const Zone& zone) {
+  std::vector<Record> out;
+  const Node& apex = *zone.apex();
+  for (const RRset& set : apex.rrsets) {
+    for (const Record* r : set.records) out.push_back(*r);
+    for (const Record* s : set.signatures) out.push_back(*s);
+  }
+  for (const Record* s : apex.orphan_signatures) out.push_back(*s);
+  if (const RRset* ns = apex.Find(dns::kTypeNs)) {
+    for (const Record* r : ns->records) {
+      const Node* target = zone.FindNode(LowerName(r->rdata));
+      if (target == nullptr || target == &apex) continue;
+      for (uint16_t type : {dns::kTypeA, dns::kTypeAaaa}) {
+        if (const RRset* set = target->Find(type)) {
+          for (const Record* a : set->records) out.push_back(*a);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ZoneImage::ZoneImage(std::shared_ptr<const ApexAnswers> apex, std::shared_ptr<const DelegationAnswers> delegations)
+    : apex_(std::move(apex)), delegations_(std::move(delegations)) {}
+ZoneImage::~ZoneImage() = default;
+
+absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::Compile(const Zone& zone) {
+  if (zone.apex() == nullptr || zone.apex()->Find(dns::kTypeSoa) == nullptr) {
+    return absl::InvalidArgumentError("not a root zone: no SOA at '.'");
+  }
+  auto apex = ApexAnswers::Build(ApexRecords(zone));
+  if (!apex.ok()) return apex.status();
+  auto delegations = DelegationAnswers::Build(zone);
+  if (!delegations.ok()) return delegations.status();
+  return std::make_shared<const ZoneImage>(std::move(*apex), std::move(*delegations));
+}
+
+absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::WithDnskeys(std::vector<Record> dnskeys,
+                                                                        std::vector<Record> signatures) const {
+  std::vector<Record> records;
+  for (const Record& r : apex_->records()) {
+    const bool old_key = r.type == dns::kTypeDnskey && LabelCount(r.owner) == 0;
+    const bool old_signature = r.type == dns::kTypeRrsig && RrsigTypeCovered(r) == dns::kTypeDnskey;
+    if (!old_key && !old_signature) records.push_back(r);
+  }
+  for (Record& r : dnskeys) {
+    if (r.type != dns::kTypeDnskey || LabelCount(r.owner) != 0) {
+      return absl::InvalidArgumentError("a replacement DNSKEY record is not a DNSKEY owned by '.'");
+    }
+    records.push_back(std::move(r));
+  }
+  for (Record& s : signatures) {
+    if (s.type != dns::kTypeRrsig || RrsigTypeCovered(s) != dns::kTypeDnskey || LabelCount(s.owner) != 0) {
+      return absl::InvalidArgumentError("a replacement signature is not an RRSIG over '.' DNSKEY");
+    }
+    records.push_back(std::move(s));
+  }
+  auto apex = ApexAnswers::Build(std::move(records));
+  if (!apex.ok()) return apex.status();
+  return std::make_shared<const ZoneImage>(std::move(*apex), delegations_);
+}
+
+const ResponseBody& ZoneImage::Find(const ImageQuery& query) const {
+  if (query.tld.empty()) return apex_->Find(query.qtype, query.dnssec_ok, query.tcp);
+  return delegations_->Find(query);
+}
+
+uint32_t ZoneImage::serial() const { return apex_->serial(); }
+size_t ZoneImage::tld_count() const { return delegations_->tld_count(); }
+size_t ZoneImage::body_count() const { return apex_->body_count() + delegations_->body_count(); }
+size_t ZoneImage::memory_bytes() const { return apex_->memory_bytes() + delegations_->memory_bytes(); }
+
+}  // namespace rootd::zone

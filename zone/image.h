@@ -1,0 +1,60 @@
+// ZoneImage: the immutable, precompiled answers of one root zone version. Answering a query is
+// a lookup here plus a copy of the body found (see response_body.h).
+//
+// The image has two parts, each shared by pointer: the apex answers (SOA, NS, DNSKEY, ...)
+// and the delegation answers (one referral per TLD, DS answers, one NXDOMAIN body per NSEC
+// gap). A new DNSKEY RRset (a signature bundle) rebuilds only the small apex part.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "zone/body_store.h"
+#include "zone/response_body.h"
+#include "zone/zone.h"
+
+namespace rootd::zone {
+
+// What the lookup needs to know of a query.
+struct ImageQuery {
+  // The QNAME's last label (the TLD), lowercase, without its length octet; empty for ".".
+  std::string_view tld;
+  bool below_tld = false;  // the QNAME has more than one label
+  uint16_t qtype = 0;
+  bool dnssec_ok = false;
+  bool tcp = false;
+};
+
+class ApexAnswers;
+class DelegationAnswers;
+
+class ZoneImage {
+ public:
+  // Compiles every answer of the zone. The zone must be a root zone (CheckRootZoneShape);
+  // names below the apex must be delegations or lie below one.
+  static absl::StatusOr<std::shared_ptr<const ZoneImage>> Compile(const Zone& zone);
+
+  // The same image with the apex DNSKEY RRset replaced by `dnskeys` and its `signatures`
+  // (records owned by "."): only the apex answers are rebuilt.
+  absl::StatusOr<std::shared_ptr<const ZoneImage>> WithDnskeys(std::vector<Record> dnskeys,
+                                                               std::vector<Record> signatures) const;
+
+  const ResponseBody& Find(const ImageQuery& query) const;
+
+  uint32_t serial() const;
+  size_t tld_count() const;
+  size_t body_count() const;
+  size_t memory_bytes() const;
+
+  ZoneImage(std::shared_ptr<const ApexAnswers> apex, std::shared_ptr<const DelegationAnswers> delegations);
+  ~ZoneImage();
+
+ private:
+  std::shared_ptr<const ApexAnswers> apex_;
+  std::shared_ptr<const DelegationAnswers> delegations_;
+};
+
+}  // namespace rootd::zone
