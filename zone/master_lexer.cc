@@ -1,15 +1,19 @@
 #include "zone/master_lexer.h"
 
+#include <array>
+
 #include "zone/text.h"
 
 namespace rootd::zone {
 
 namespace {
 
-// Characters that end an unquoted token.
-constexpr bool IsDelimiter(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';' || c == '(' || c == ')' || c == '"';
-}
+// Characters that end an unquoted token, and the backslash, which needs a closer look.
+constexpr std::array<bool, 256> kStopsPlainScan = [] {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view(" \t\r\n;()\"\\")) t[static_cast<uint8_t>(c)] = true;
+  return t;
+}();
 
 }  // namespace
 
@@ -105,13 +109,12 @@ bool MasterLexer::QuotedToken(Entry& entry, absl::Status& status) {
 void MasterLexer::PlainToken(Entry& entry) {
   const size_t start = pos_;
   bool escaped = false;
-  while (pos_ < text_.size() && !IsDelimiter(text_[pos_])) {
+  for (;;) {
+    while (pos_ < text_.size() && !kStopsPlainScan[static_cast<uint8_t>(text_[pos_])]) ++pos_;
     // A backslash protects the next character (`\;`, `\ `), except a line end.
-    if (text_[pos_] == '\\' && pos_ + 1 < text_.size() && text_[pos_ + 1] != '\n') {
-      escaped = true;
-      ++pos_;
-    }
-    ++pos_;
+    if (pos_ >= text_.size() || text_[pos_] != '\\') break;
+    escaped = true;
+    pos_ += (pos_ + 1 < text_.size() && text_[pos_ + 1] != '\n') ? 2 : 1;
   }
   AddToken(entry, Token{text_.substr(start, pos_ - start), line_, false, escaped});
 }

@@ -54,11 +54,16 @@ void PutU32(std::string& out, uint32_t v) {
   PutU16(out, static_cast<uint16_t>(v));
 }
 
-const char* CloseLabel(std::string& out, size_t label) {
-  const size_t len = out.size() - label - 1;
-  if (len == 0) return "empty label in name";
-  if (len > kMaxLabelLength) return "label longer than 63 octets in name";
-  out[label] = static_cast<char>(len);
+// Appends the label of `text` starting at `pos` (no escapes in it); leaves `pos` at the
+// '.' that ends it or at the end of the text.
+const char* AppendPlainLabel(std::string_view text, size_t& pos, std::string& out) {
+  const size_t dot = std::min(text.find('.', pos), text.size());
+  const size_t length = dot - pos;
+  if (length == 0) return "empty label in name";
+  if (length > kMaxLabelLength) return "label longer than 63 octets in name";
+  out.push_back(static_cast<char>(length));
+  out.append(text.data() + pos, length);
+  pos = dot;
   return nullptr;
 }
 
@@ -77,6 +82,22 @@ bool DecodeEscape(std::string_view text, size_t& i, char& c) {
   if (i + 1 >= text.size()) return false;
   c = text[++i];
   return true;
+}
+
+// As AppendPlainLabel, decoding `\X` and `\DDD` escapes (RFC 1035 5.1).
+const char* AppendEscapedLabel(std::string_view text, size_t& pos, std::string& out) {
+  const size_t length_at = out.size();
+  out.push_back('\0');
+  for (; pos < text.size() && text[pos] != '.'; ++pos) {
+    char c = text[pos];
+    if (c == '\\' && !DecodeEscape(text, pos, c)) return "bad escape in name";
+    out.push_back(c);
+  }
+  const size_t length = out.size() - length_at - 1;
+  if (length == 0) return "empty label in name";
+  if (length > kMaxLabelLength) return "label longer than 63 octets in name";
+  out[length_at] = static_cast<char>(length);
+  return nullptr;
 }
 
 // The types rootd encodes itself, first in the mnemonic lookup since they make up root zones.
@@ -330,10 +351,17 @@ class RdataEncoder {
   // The remaining tokens as one base64 text (RFC 4034 2.2 allows blanks inside it).
   bool Base64Rest(std::string_view what) {
     if (Take(what) == nullptr) return false;
+    --next_;
+    // Decode straight into room for the most octets the text can hold, then trim.
+    size_t digits_total = 0;
+    for (size_t i = next_; i < src_.tokens.size(); ++i) digits_total += src_.tokens[i].text.size();
+    const size_t start = out_.size();
+    out_.resize(start + digits_total / 4 * 3 + 3);
+    char* p = out_.data() + start;
     uint32_t bits = 0;
     int digits = 0;   // in the current quartet
     int padding = 0;  // '=' seen
-    for (--next_; next_ < src_.tokens.size(); ++next_) {
+    for (; next_ < src_.tokens.size(); ++next_) {
       const Token& t = src_.tokens[next_];
       for (char c : t.text) {
         if (c == '=') {
@@ -344,22 +372,22 @@ class RdataEncoder {
         if (v < 0 || padding > 0) return Bad(t, Cat("base64 in ", what));
         bits = bits << 6 | static_cast<uint32_t>(v);
         if (++digits == 4) {
-          out_.push_back(static_cast<char>(bits >> 16));
-          out_.push_back(static_cast<char>(bits >> 8));
-          out_.push_back(static_cast<char>(bits));
+          *p++ = static_cast<char>(bits >> 16);
+          *p++ = static_cast<char>(bits >> 8);
+          *p++ = static_cast<char>(bits);
           digits = 0;
         }
       }
     }
     const Token& last = src_.tokens.back();
-    if (padding == 0) return digits == 0 || Bad(last, Cat("base64 in ", what));
-    if (digits + padding != 4) return Bad(last, Cat("base64 in ", what));
-    // Two digits carry one octet, three carry two.
-    if (digits == 2) out_.push_back(static_cast<char>(bits >> 4));
+    if (padding == 0 ? digits != 0 : digits + padding != 4) return Bad(last, Cat("base64 in ", what));
+    // A final quartet of two digits carries one octet, of three digits two.
+    if (digits == 2) *p++ = static_cast<char>(bits >> 4);
     if (digits == 3) {
-      out_.push_back(static_cast<char>(bits >> 10));
-      out_.push_back(static_cast<char>(bits >> 2));
+      *p++ = static_cast<char>(bits >> 10);
+      *p++ = static_cast<char>(bits >> 2);
     }
+    out_.resize(static_cast<size_t>(p - out_.data()));
     return true;
   }
 
@@ -474,28 +502,17 @@ const char* AppendNameFromText(std::string_view text, std::string_view origin, s
     out.push_back('\0');
     return nullptr;
   }
-  size_t label = out.size();
-  out.push_back('\0');  // length, set when the label closes
+  // Most names have no escapes: their labels are copied whole rather than octet by octet.
+  const bool escaped = text.find('\\') != std::string_view::npos;
   bool absolute = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.') {
-      if (const char* reason = CloseLabel(out, label)) return reason;
-      if (i + 1 == text.size()) {
-        absolute = true;
-        break;
-      }
-      label = out.size();
-      out.push_back('\0');
-      continue;
-    }
-    if (c == '\\' && !DecodeEscape(text, i, c)) return "bad escape in name";
-    out.push_back(c);
+  for (size_t pos = 0; pos < text.size();) {
+    const char* reason = escaped ? AppendEscapedLabel(text, pos, out) : AppendPlainLabel(text, pos, out);
+    if (reason != nullptr) return reason;
+    if (pos < text.size() && ++pos == text.size()) absolute = true;  // skip the '.'
   }
   if (absolute) {
     out.push_back('\0');
   } else {
-    if (const char* reason = CloseLabel(out, label)) return reason;
     out.append(origin);
   }
   if (out.size() - start > kMaxNameLength) return "name longer than 255 octets";
