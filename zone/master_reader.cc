@@ -163,7 +163,9 @@ absl::Status Reader::Include(FileState& state, const Entry& entry) {
   }
   absl::Status status = ReadFile(path, std::move(origin), state.depth + 1);
   // I/O failures of the included file get the location of the $INCLUDE; syntax errors have theirs.
-  if (!status.ok() && !absl::IsInvalidArgument(status)) return SyntaxError(state.name, entry.line, std::string(status.message()));
+  if (!status.ok() && !absl::IsInvalidArgument(status)) {
+    return SyntaxError(state.name, entry.line, std::string(status.message()));
+  }
   return status;
 }
 
@@ -197,7 +199,7 @@ absl::Status Reader::AddRecord(FileState& state, const Entry& entry) {
   for (; next < entry.tokens.size(); ++next) {
     const Token& t = entry.tokens[next];
     if (!rclass && (rclass = ParseClass(t.text))) continue;
-    if (ttl || t.text[0] < '0' || t.text[0] > '9') break;
+    if (ttl || t.text.empty() || t.text[0] < '0' || t.text[0] > '9') break;
     ttl = ParseTtl(t.text);
     if (!ttl) return SyntaxError(state.name, t.line, Cat("bad TTL '", t.text, "'"));
   }

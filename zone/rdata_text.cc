@@ -394,9 +394,6 @@ class RdataEncoder {
   // The remaining tokens as one hex string; blanks may split it anywhere between digits.
   bool HexRest(std::string_view what) {
     if (Take(what) == nullptr) return false;
-    return HexTokens(what);
-  }
-  bool HexTokens(std::string_view what) {
     int high = -1;  // first digit of an unfinished octet
     for (--next_; next_ < src_.tokens.size(); ++next_) {
       const Token& t = src_.tokens[next_];

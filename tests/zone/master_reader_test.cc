@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 
 #include "tests/test_paths.h"
 #include "zone/name.h"
@@ -251,9 +252,38 @@ TEST(MasterReader, SurvivesTruncatedInput) {
   }
 }
 
+TEST(MasterReader, SurvivesMutatedInput) {
+  // Deterministic mutations with characters that matter to the lexer and the encoders.
+  const std::string base =
+      "$ORIGIN example.\n$TTL 1h\n@ SOA ns h ( 1 2 3 4 5 )\nwww A 192.0.2.1\n  AAAA ::1\n"
+      "t TXT \"a\\\"b\" c\n@ DNSKEY 256 3 8 AwEAAQ==\n@ RRSIG A 8 1 0 20170101000000 2 3 . AAAA\n"
+      "n NSEC a A TYPE9\ng TYPE9 \\# 1 00\ns SRV 1 2 3 x\n@ DS 1 8 2 abcd\n";
+  const std::string kSpecial = "\\\"();. \n0z#=$@\377";
+  std::mt19937 random(42);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = base;
+    for (int k = 0; k < 3; ++k) {
+      const size_t at = random() % text.size();
+      const char c = kSpecial[random() % kSpecial.size()];
+      if (random() % 2) {
+        text[at] = c;
+      } else {
+        text.insert(text.begin() + static_cast<long>(at), c);
+      }
+    }
+    auto zone = Read(text);
+    if (!zone.ok()) {
+      EXPECT_THAT(std::string(zone.status().message()), ::testing::StartsWith("t.zone:"));
+    }
+  }
+}
+
+// Files under a folder of the running test's own, so tests may run in parallel.
 class TempFiles {
  public:
-  TempFiles() : dir_(std::filesystem::path(::testing::TempDir()) / "master_reader_test") {
+  TempFiles()
+      : dir_(std::filesystem::path(::testing::TempDir()) / "master_reader_test" /
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()) {
     std::filesystem::remove_all(dir_);
   }
   std::string Write(const std::string& relative, const std::string& text) {
@@ -308,6 +338,17 @@ TEST(MasterReaderInclude, RefusesLoopsAndMissingFiles) {
   zone = ReadMasterFile(missing);
   ASSERT_FALSE(zone.ok());
   EXPECT_THAT(std::string(zone.status().message()), HasSubstr("missing.zone:2: cannot open"));
+}
+
+TEST(MasterReaderInclude, RefusesDeepNesting) {
+  TempFiles files;
+  for (int i = 0; i < 20; ++i) {
+    files.Write("deep" + std::to_string(i) + ".zone", "$INCLUDE deep" + std::to_string(i + 1) + ".zone\n");
+  }
+  files.Write("deep20.zone", "a. A 192.0.2.1\n");
+  auto zone = ReadMasterFile(files.Write("deep0.zone", "$INCLUDE deep1.zone\n"));
+  ASSERT_FALSE(zone.ok());
+  EXPECT_THAT(std::string(zone.status().message()), HasSubstr("deep16.zone:1: $INCLUDE nested deeper than 16"));
 }
 
 TEST(MasterReader, MissingFileIsAnError) {
