@@ -81,8 +81,8 @@ TEST_F(EngineTest, ReferralBytesWithPointersIntoTheClientsQuestion) {
 TEST_F(EngineTest, SameReferralForTheTldItselfNeedsNoPointerShift) {
   const auto r = AskTiny("DE.", dns::kTypeNs);
   ASSERT_GT(r.bytes.size(), 22u);
-  EXPECT_EQ(r.bytes[17], 0xc0);  // first authority owner
-  EXPECT_EQ(r.bytes[18], 12);    // -> the whole QNAME
+  EXPECT_EQ(r.bytes[20], 0xc0);  // first authority owner, after "\2DE\0" and QTYPE, QCLASS
+  EXPECT_EQ(r.bytes[21], 12);    // -> the whole QNAME
   const auto d = Decode(r.bytes);
   ASSERT_TRUE(d.ok);
   EXPECT_EQ(d.authority, (std::vector<std::string>{"de. ns", "de. ns"}));
@@ -340,7 +340,9 @@ TEST_F(RealRootTest, DnskeyTruncatesBelowItsSize) {
     EXPECT_EQ(d.tc, !fits);
     EXPECT_EQ(d.an, fits ? 4 : 0);
     EXPECT_LE(r.bytes.size(), payload);
-    if (fits) EXPECT_EQ(r.bytes.size(), 1139u);
+    if (fits) {
+      EXPECT_EQ(r.bytes.size(), 1139u);
+    }
   }
   const auto tcp = Ask(engine_, *image_, MakeQuery(".", dns::kTypeDnskey, {.edns = true, .udp_payload = 512, .dnssec_ok = true}), Transport::kTcp);
   EXPECT_EQ(tcp.bytes.size(), 1139u);
