@@ -262,6 +262,26 @@ TEST(ZoneVerifier, TrustAnchorMatchingOnlyARevokedKey) {
   EXPECT_TRUE(saw_revoked);
 }
 
+TEST(ZoneVerifier, RootAnchorsXmlMatchesBothKsks) {
+  const Zone zone = Load(RootZoneText());
+  const std::string digest = "<DigestType>2</DigestType><Digest>";
+  const TrustAnchor anchor = TrustAnchor::Parse(
+      "<TrustAnchor><Zone>.</Zone>"
+      "<KeyDigest id=\"Kjqmt7v\" validFrom=\"2010-07-15T00:00:00+00:00\" validUntil=\"2019-01-11T00:00:00+00:00\">"
+      "<KeyTag>19036</KeyTag><Algorithm>8</Algorithm>" + digest +
+      "49AAC11D7B6F6446702E54A1607371607A1A41855200FD2CE1CDDE32F24E8FB5</Digest></KeyDigest>"
+      "<KeyDigest id=\"Klajeyz\" validFrom=\"2017-02-02T00:00:00+00:00\"><KeyTag>20326</KeyTag><Algorithm>8</Algorithm>" +
+      digest + "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D</Digest></KeyDigest></TrustAnchor>",
+      "root-anchors.xml").value();
+  const VerifyReport r = VerifyZone(zone, &anchor, kInWindow);
+  EXPECT_TRUE(r.ok()) << Joined(r);
+  EXPECT_TRUE(r.dnskey_validated);
+  ASSERT_EQ(r.anchor_matches.size(), 2u);
+  EXPECT_THAT(r.anchor_matches[0], HasSubstr("(root-anchors.xml KeyDigest Kjqmt7v) matches key 19036, which signs DNSKEY"));
+  EXPECT_THAT(r.anchor_matches[1], HasSubstr("DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D"));
+  EXPECT_THAT(r.anchor_matches[1], ::testing::EndsWith("matches key 20326"));
+}
+
 TEST(ZoneVerifier, XmlAnchorOutsideItsWindowDoesNotValidate) {
   const Zone zone = Load(RootZoneText());
   // KSK-2010's digest, but declared valid only until before the evaluation time.
