@@ -239,7 +239,7 @@ std::vector<std::string> ChooseServers(std::string_view tld, SeededStream& s) {
     return out;
   }
   // Mostly 4-6 servers, a few with 2-3 and a tail up to 13, as in the real root.
-  static constexpr int kCounts[] = {2, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 8, 9, 10, 13};
+  static constexpr int kCounts[] = {2, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 8, 8, 9, 10, 11, 12, 13};
   const int count = kCounts[s.Below(std::size(kCounts))];
   const std::string t(tld);
   const uint64_t style = s.Below(100);
