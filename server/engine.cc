@@ -42,6 +42,16 @@ inline void Put32(uint8_t* p, uint32_t v) {
 }
 inline uint8_t Lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
+// ASCII lowercase of eight octets at once (RFC 4343 folds A-Z only): a byte gets 0x20 when
+// its high bit is clear and it lies in 'A'..'Z'. Each lane's sums stay below 0x100.
+inline uint64_t LowerWord(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t low7 = x & (0x7f * kOnes);
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;
+  const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;
+  return x | (((at_least_a ^ above_z) & ~x & (0x80 * kOnes)) >> 2);
+}
+
 // What parsing found; offsets are into the query.
 struct Parsed {
   uint8_t opcode = 0;
@@ -49,9 +59,10 @@ struct Parsed {
   size_t question_end = kHeaderSize;  // past QTYPE and QCLASS
   size_t qname_end = kHeaderSize;
   int label_count = 0;
-  size_t first_label = kHeaderSize;
-  uint8_t tld[63];
+  // The last label, lowercase, zero-padded to whole words (and its LabelKey).
+  alignas(8) uint8_t tld[64];
   uint8_t tld_size = 0;
+  uint64_t tld_key = 0;
   uint16_t qtype = 0, qclass = 0;
 
   bool edns = false;
@@ -82,8 +93,17 @@ bool ParseQname(const uint8_t* q, size_t size, Parsed& p) {
   p.qname_end = pos + 1;
   if (p.label_count > 0) {
     p.tld_size = q[last];
-    if (last + 1 + p.tld_size > size) return false;
-    for (uint8_t i = 0; i < p.tld_size; ++i) p.tld[i] = Lower(q[last + 1 + i]);
+    std::memset(p.tld, 0, sizeof p.tld);
+    std::memcpy(p.tld, q + last + 1, p.tld_size);
+    for (size_t w = 0; w < (p.tld_size + 7u) / 8; ++w) {
+      uint64_t word;
+      std::memcpy(&word, p.tld + 8 * w, 8);
+      word = LowerWord(word);
+      std::memcpy(p.tld + 8 * w, &word, 8);
+    }
+    uint64_t first;
+    std::memcpy(&first, p.tld, 8);
+    p.tld_key = __builtin_bswap64(first);
   }
   if (p.qname_end + 4 > size) return false;
   p.qtype = Get16(q + p.qname_end);
@@ -251,12 +271,11 @@ class ResponseWriter {
   size_t AppendOpt(size_t pos, uint8_t extended_rcode) {
     if (!parsed_.edns) return pos;
     uint8_t* o = out_ + pos;
-    o[0] = 0;
-    Put16(o + 1, dns::kTypeOpt);
-    Put16(o + 3, config_.max_udp_payload);
-    o[5] = extended_rcode;
-    o[6] = 0;  // version 0
-    Put16(o + 7, parsed_.dnssec_ok ? kEdnsFlagDo : 0);
+    // Owner ".", TYPE OPT, our payload size, extended RCODE, version 0, DO echoed.
+    const uint8_t fixed[9] = {0, 0, dns::kTypeOpt, static_cast<uint8_t>(config_.max_udp_payload >> 8),
+                              static_cast<uint8_t>(config_.max_udp_payload), extended_rcode, 0,
+                              static_cast<uint8_t>(parsed_.dnssec_ok ? kEdnsFlagDo >> 8 : 0), 0};
+    std::memcpy(o, fixed, sizeof fixed);
     size_t at = 11;
     if (parsed_.nsid_requested && !config_.nsid.empty()) {
       Put16(o + at, kOptionNsid);
@@ -430,6 +449,7 @@ size_t Engine::Answer(const zone::ZoneImage& image, const Request& request, uint
       default: {
         zone::ImageQuery query;
         query.tld = std::string_view(reinterpret_cast<const char*>(p.tld), p.tld_size);
+        query.tld_key = p.tld_key;
         query.below_tld = p.label_count > 1;
         query.qtype = p.qtype;
         query.dnssec_ok = p.dnssec_ok;

@@ -217,6 +217,7 @@ class DelegationAnswers {
 
  private:
   struct Tld {
+    uint64_t key;  // LabelKey of the label: most comparisons end here
     uint32_t label_at;
     uint8_t label_length;
     uint32_t referral[2];  // [dnssec_ok]
@@ -229,8 +230,8 @@ class DelegationAnswers {
     return static_cast<uint8_t>(label[0]) * 257u + (label.size() > 1 ? static_cast<uint8_t>(label[1]) + 1u : 0u);
   }
   static constexpr size_t kPrefixKeys = 256 * 257;
-  // Index of the first TLD not below `label` in canonical order.
-  size_t LowerBound(std::string_view label) const;
+  // Index of the first TLD not below `label` (whose LabelKey is `key`) in canonical order.
+  size_t LowerBound(std::string_view label, uint64_t key) const;
   absl::Status CompileTld(const Zone& zone, const NodeIndex& index, const Node& node, BodyBuilder& builder);
   void CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain, BodyBuilder& builder);
 
@@ -242,16 +243,20 @@ class DelegationAnswers {
   uint32_t nxdomain_plain_ = 0;
 };
 
-size_t DelegationAnswers::LowerBound(std::string_view label) const {
+size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key) const {
   size_t at = prefix_start_[PrefixKey(label)];
   const size_t end = prefix_start_[PrefixKey(label) + 1];
-  while (at < end && CompareLabel(Label(tlds_[at]), label) < 0) ++at;
+  while (at < end && (tlds_[at].key < key || (tlds_[at].key == key && CompareLabel(Label(tlds_[at]), label) < 0))) {
+    ++at;
+  }
   return at;
 }
 
 const ResponseBody& DelegationAnswers::Find(const ImageQuery& query) const {
-  const size_t at = LowerBound(query.tld);
-  if (at < tlds_.size() && Label(tlds_[at]) == query.tld) {
+  const size_t at = LowerBound(query.tld, query.tld_key);
+  if (at < tlds_.size() && tlds_[at].key == query.tld_key && tlds_[at].label_length == query.tld.size() &&
+      (query.tld.size() <= 8 || std::memcmp(labels_.data() + tlds_[at].label_at + 8, query.tld.data() + 8,
+                                            query.tld.size() - 8) == 0)) {
     const Tld& t = tlds_[at];
     // DS is the parent's data: the root answers it; every other question goes to the child.
     if (query.qtype == dns::kTypeDs && !query.below_tld) return store_.body(t.ds[query.dnssec_ok]);
@@ -273,6 +278,7 @@ absl::Status DelegationAnswers::CompileTld(const Zone& zone, const NodeIndex& in
   t.label_at = static_cast<uint32_t>(labels_.size());
   t.label_length = static_cast<uint8_t>(node.name[0]);
   labels_.append(node.name.substr(1, t.label_length));
+  t.key = LabelKey(Label(t));
   const RRset* ds = node.Find(dns::kTypeDs);
   const Glue glue = FindGlue(index, *ns, node.name);
   for (int dnssec = 0; dnssec < 2; ++dnssec) {
@@ -313,7 +319,7 @@ void DelegationAnswers::CompileNxDomain(const Zone& zone, const std::vector<cons
   nxdomain_plain_ = body.Finish(store_, kRcodeNxDomain, true);
   // RFC 4035 3.1.3.2: the NSEC covering the name, and the NSEC proving that "*." (the
   // wildcard at the closest encloser, the apex) does not exist.
-  const size_t wildcard_gap = LowerBound("*");
+  const size_t wildcard_gap = LowerBound("*", LabelKey("*"));
   for (size_t gap = 0; gap < chain.size(); ++gap) {
     body.Reset(kRootName);
     AddNegativeSoa(body, soa, true);

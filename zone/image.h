@@ -18,10 +18,19 @@
 
 namespace rootd::zone {
 
+// The first 8 octets of a lowercase label, zero-padded, as a big-endian number: keys order
+// labels as canonical order does, except that labels sharing 8 octets tie.
+inline uint64_t LabelKey(std::string_view lower_label) {
+  uint64_t key = 0;
+  for (size_t i = 0; i < 8; ++i) key = key << 8 | (i < lower_label.size() ? static_cast<uint8_t>(lower_label[i]) : 0);
+  return key;
+}
+
 // What the lookup needs to know of a query.
 struct ImageQuery {
   // The QNAME's last label (the TLD), lowercase, without its length octet; empty for ".".
   std::string_view tld;
+  uint64_t tld_key = 0;  // LabelKey(tld)
   bool below_tld = false;  // the QNAME has more than one label
   uint16_t qtype = 0;
   bool dnssec_ok = false;
