@@ -1,0 +1,303 @@
+#include "tests/server/peer_servers.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "zone/text.h"
+
+namespace rootd::server::testing {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+sockaddr_in Loopback(uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+// The first executable among `candidates`, or "" when there is none.
+std::string FindBinary(const std::vector<std::string>& candidates) {
+  for (const std::string& c : candidates) {
+    if (access(c.c_str(), X_OK) == 0) return c;
+  }
+  return "";
+}
+
+std::string Tail(const std::string& path, size_t max_chars = 2000) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  const std::string text = s.str();
+  return text.size() > max_chars ? text.substr(text.size() - max_chars) : text;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+// NSD in the foreground (-d): one server process, no RRL (Debian enables it by default), no
+// zone file writes, identity and version hidden so CHAOS queries are refused as by rootd.
+std::string NsdConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
+  return Cat("server:\n", "  ip-address: 127.0.0.1\n", "  port: ", port, "\n", "  server-count: 1\n",
+             "  username: \"\"\n", "  chroot: \"\"\n", "  zonesdir: \"", dir, "\"\n", "  database: \"\"\n",
+             "  zonelistfile: \"", dir, "/zone.list\"\n", "  xfrdfile: \"", dir, "/xfrd.state\"\n",
+             "  pidfile: \"", dir, "/nsd.pid\"\n", "  logfile: \"", dir, "/nsd.log\"\n", "  verbosity: 1\n",
+             "  hide-version: yes\n", "  hide-identity: yes\n", "  do-ip6: no\n", "  tcp-count: 10\n",
+             "  rrl-ratelimit: 0\n", "  rrl-whitelist-ratelimit: 0\n", "  zonefiles-check: no\n",
+             "  zonefiles-write: 0\n", "remote-control:\n", "  control-enable: no\n", "zone:\n",
+             "  name: \".\"\n", "  zonefile: \"", zone_file, "\"\n");
+}
+
+// knotd runs in the foreground unless given -d. Empty identity and version disable the CHAOS
+// answers; the zone is served as loaded (no signing, no semantic checks, no journal).
+std::string KnotConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
+  return Cat("server:\n", "  listen: 127.0.0.1@", port, "\n", "  rundir: \"", dir, "/run\"\n",
+             "  udp-workers: 1\n", "  tcp-workers: 1\n", "  background-workers: 1\n", "  identity: \"\"\n",
+             "  version: \"\"\n", "database:\n", "  storage: \"", dir, "/db\"\n", "control:\n", "  listen: \"", dir,
+             "/run/knot.sock\"\n", "log:\n", "  - target: stderr\n", "    any: info\n", "template:\n",
+             "  - id: default\n", "    storage: \"", dir, "\"\n", "    semantic-checks: off\n",
+             "    zonefile-sync: -1\n", "    zonefile-load: whole\n", "    journal-content: none\n", "zone:\n",
+             "  - domain: .\n", "    file: \"", zone_file, "\"\n");
+}
+
+// ". SOA" without EDNS, with ID 0x5eed.
+std::vector<uint8_t> SoaProbe() { return {0x5e, 0xed, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1}; }
+
+}  // namespace
+
+const char* PeerName(PeerKind kind) { return kind == PeerKind::kNsd ? "nsd" : "knot"; }
+
+absl::StatusOr<uint16_t> FreeLoopbackPort() {
+  for (int attempt = 0; attempt < 32; ++attempt) {
+    Fd udp(socket(AF_INET, SOCK_DGRAM, 0));
+    if (udp.get() < 0) return absl::InternalError(Cat("socket: ", std::strerror(errno)));
+    sockaddr_in a = Loopback(0);
+    if (bind(udp.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) continue;
+    socklen_t len = sizeof a;
+    if (getsockname(udp.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) continue;
+    Fd tcp(socket(AF_INET, SOCK_STREAM, 0));
+    if (tcp.get() < 0) return absl::InternalError(Cat("socket: ", std::strerror(errno)));
+    if (bind(tcp.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return ntohs(a.sin_port);
+  }
+  return absl::UnavailableError("no free loopback port for both UDP and TCP");
+}
+
+absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, const std::string& zone_file,
+                                                              const std::string& dir,
+                                                              std::chrono::seconds start_timeout) {
+  const bool nsd = kind == PeerKind::kNsd;
+  const std::string binary = nsd ? FindBinary({"/usr/sbin/nsd", "/usr/local/sbin/nsd"})
+                                 : FindBinary({"/usr/sbin/knotd", "/usr/local/sbin/knotd"});
+  if (binary.empty()) {
+    return absl::FailedPreconditionError(Cat(nsd ? "NSD (nsd)" : "Knot DNS (knotd)",
+                                             " is not installed; the differential test needs it: run scripts/setup.sh "
+                                             "or apt-get install ",
+                                             nsd ? "nsd" : "knot"));
+  }
+  auto port = FreeLoopbackPort();
+  if (!port.ok()) return port.status();
+  const std::string config_path = Cat(dir, "/", PeerName(kind), ".conf");
+  const std::string log_path = Cat(dir, "/", PeerName(kind), ".out");
+  if (!nsd) {
+    for (const char* sub : {"/run", "/db"}) {
+      if (mkdir(Cat(dir, sub).c_str(), 0755) != 0 && errno != EEXIST) {
+        return absl::InternalError(Cat("mkdir ", dir, sub, ": ", std::strerror(errno)));
+      }
+    }
+  }
+  if (!WriteFile(config_path, nsd ? NsdConfig(dir, zone_file, *port) : KnotConfig(dir, zone_file, *port))) {
+    return absl::InternalError(Cat("cannot write ", config_path));
+  }
+  std::vector<std::string> args = nsd ? std::vector<std::string>{binary, "-d", "-c", config_path}
+                                      : std::vector<std::string>{binary, "-c", config_path};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) return absl::InternalError(Cat("open ", log_path, ": ", std::strerror(errno)));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(log_fd);
+    return absl::InternalError(Cat("fork: ", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    setpgid(0, 0);  // its own process group: NSD forks workers, Stop() signals them all
+    dup2(log_fd, 1);
+    dup2(log_fd, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(log_fd);
+  setpgid(pid, pid);
+  std::unique_ptr<PeerServer> server(new PeerServer(kind, pid, *port, log_path));
+
+  const auto deadline = Clock::now() + start_timeout;
+  const std::vector<std::vector<uint8_t>> probe = {SoaProbe()};
+  const UdpExchangeOptions quick{.window = 1, .timeout = std::chrono::milliseconds(200), .retries = 0};
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      server->pid_ = -1;
+      return absl::InternalError(Cat(PeerName(kind), " exited (status ", status, ") before answering; its log (",
+                                     log_path, "):\n", Tail(log_path), nsd ? Tail(dir + "/nsd.log") : ""));
+    }
+    const auto responses = ExchangeUdp(*port, probe, quick);
+    // Ready once it answers NOERROR with an answer (not SERVFAIL while loading).
+    const auto& r = responses[0];
+    if (r.size() >= 12 && (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) > 0) return server;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer . SOA on port ", *port, " within ",
+                                         start_timeout.count(), " s; its log (", log_path, "):\n", Tail(log_path),
+                                         nsd ? Tail(dir + "/nsd.log") : ""));
+}
+
+PeerServer::~PeerServer() { Stop(); }
+
+void PeerServer::Stop() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 50; ++i) {  // up to 5 s, then SIGKILL
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      kill(-pid_, SIGKILL);  // stragglers of the group, if any
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(-pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::vector<std::vector<uint8_t>> ExchangeUdp(uint16_t port, const std::vector<std::vector<uint8_t>>& queries,
+                                              const UdpExchangeOptions& options) {
+  std::vector<std::vector<uint8_t>> responses(queries.size());
+  Fd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return responses;
+  const sockaddr_in server = Loopback(port);
+  if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0) return responses;
+  const int buffer = 4 << 20;
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+
+  struct InFlight {
+    size_t index;
+    Clock::time_point sent;
+    int attempts;
+  };
+  std::vector<int64_t> owner(65536, -1);  // wire ID -> slot in `flights`
+  std::vector<InFlight> flights;          // compacted by swap-remove
+  std::vector<uint16_t> id_of;            // per flight slot
+  std::vector<uint8_t> packet;
+  uint16_t next_id = 0;
+  size_t next = 0;
+
+  auto send_one = [&](size_t index, uint16_t id) {
+    packet = queries[index];
+    if (packet.size() >= 2) {
+      packet[0] = static_cast<uint8_t>(id >> 8);
+      packet[1] = static_cast<uint8_t>(id);
+    }
+    send(fd.get(), packet.data(), packet.size(), 0);
+  };
+  auto finish = [&](size_t slot) {
+    owner[id_of[slot]] = -1;
+    const size_t last = flights.size() - 1;
+    if (slot != last) {
+      flights[slot] = flights[last];
+      id_of[slot] = id_of[last];
+      owner[id_of[slot]] = static_cast<int64_t>(slot);
+    }
+    flights.pop_back();
+    id_of.pop_back();
+  };
+
+  std::vector<uint8_t> in(65535);
+  // Bounded: each query is sent at most 1 + retries times and waits at most `timeout` each.
+  const size_t max_rounds = queries.size() * (options.retries + 2) * 4 + 1000;
+  for (size_t round = 0; round < max_rounds && (next < queries.size() || !flights.empty()); ++round) {
+    while (next < queries.size() && flights.size() < static_cast<size_t>(options.window)) {
+      while (owner[next_id] != -1) ++next_id;
+      owner[next_id] = static_cast<int64_t>(flights.size());
+      flights.push_back({next, Clock::now(), 1});
+      id_of.push_back(next_id);
+      send_one(next, next_id);
+      ++next_id;
+      ++next;
+    }
+    pollfd p{fd.get(), POLLIN, 0};
+    const int ready = poll(&p, 1, 20);
+    if (ready > 0) {
+      for (int burst = 0; burst < 4096; ++burst) {
+        const ssize_t n = recv(fd.get(), in.data(), in.size(), MSG_DONTWAIT);
+        if (n < 0) break;
+        if (n < 12) continue;
+        const uint16_t id = static_cast<uint16_t>(in[0] << 8 | in[1]);
+        const int64_t slot = owner[id];
+        if (slot < 0) continue;  // late duplicate
+        const size_t index = flights[slot].index;
+        std::vector<uint8_t> response(in.begin(), in.begin() + n);
+        response[0] = queries[index][0];
+        response[1] = queries[index][1];
+        responses[index] = std::move(response);
+        finish(static_cast<size_t>(slot));
+      }
+    }
+    const auto now = Clock::now();
+    for (size_t slot = 0; slot < flights.size();) {
+      InFlight& f = flights[slot];
+      if (now - f.sent < options.timeout) {
+        ++slot;
+        continue;
+      }
+      if (f.attempts <= options.retries) {
+        ++f.attempts;
+        f.sent = now;
+        send_one(f.index, id_of[slot]);
+        ++slot;
+      } else {
+        finish(slot);  // given up: the response stays empty
+      }
+    }
+  }
+  return responses;
+}
+
+}  // namespace rootd::server::testing
