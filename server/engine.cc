@@ -287,8 +287,12 @@ class ResponseWriter {
     size_t pos = Header(body.rcode, body.authoritative, true);
     const size_t used = pos + OptSize();
     const size_t room = Limit() > used ? Limit() - used : 0;
-    const zone::CutPoint* cut = nullptr;
-    for (uint8_t i = 0; i < body.cut_count && body.cuts[i].length <= room; ++i) cut = &body.cuts[i];
+    // Most responses fit whole; otherwise take the longest prefix that does.
+    const zone::CutPoint* cut = &body.full();
+    if (cut->length > room) {
+      cut = nullptr;
+      for (uint8_t i = 0; i < body.cut_count && body.cuts[i].length <= room; ++i) cut = &body.cuts[i];
+    }
     if (cut == nullptr) {
       out_[2] |= kFlagTc;
       info.truncated = true;
@@ -329,11 +333,20 @@ class ResponseWriter {
   // Moves compression pointers by how much longer the client's QNAME is than the one the
   // body was compiled for.
   void ShiftPointers(const zone::ResponseBody& body, uint8_t* at, size_t length) const {
-    const int delta = static_cast<int>(parsed_.qname_end) - body.nominal_question_end;
+    const uint16_t delta = static_cast<uint16_t>(parsed_.qname_end - body.nominal_question_end);
     if (delta == 0) return;
-    for (uint16_t i = 0; i < body.pointer_count && body.pointer_offsets[i] < length; ++i) {
+    // Pointers stay below 0x4000 after the shift (bodies are far shorter), so adding to the
+    // whole big-endian word leaves the 0xc000 marker intact.
+    uint16_t count = body.pointer_count;
+    if (length < body.length) {
+      while (count > 0 && body.pointer_offsets[count - 1] >= length) --count;
+    }
+    for (uint16_t i = 0; i < count; ++i) {
       uint8_t* p = at + body.pointer_offsets[i];
-      Put16(p, static_cast<uint16_t>(0xc000 | ((Get16(p) & 0x3fff) + delta)));
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      v = __builtin_bswap16(static_cast<uint16_t>(__builtin_bswap16(v) + delta));
+      std::memcpy(p, &v, 2);
     }
   }
 

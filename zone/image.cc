@@ -1,7 +1,6 @@
 #include "zone/image.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -158,13 +157,23 @@ const ResponseBody& ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) 
 // ---------------------------------------------------------------------------------------------
 // Delegation answers: per TLD a referral and a DS answer, per NSEC gap an NXDOMAIN body.
 
+// Canonical order of single-label names: octet-wise on the lowercase label, a prefix first.
+inline int CompareLabel(std::string_view a, std::string_view b) {
+  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
 class DelegationAnswers {
  public:
   static absl::StatusOr<std::shared_ptr<const DelegationAnswers>> Build(const Zone& zone);
 
   const ResponseBody& Find(const ImageQuery& query) const;
   size_t tld_count() const { return tlds_.size(); }
-  size_t memory_bytes() const { return store_.memory_bytes() + labels_.capacity() + tlds_.capacity() * sizeof(Tld); }
+  size_t memory_bytes() const {
+    return store_.memory_bytes() + labels_.capacity() + tlds_.capacity() * sizeof(Tld) +
+           prefix_start_.capacity() * sizeof(uint16_t);
+  }
   size_t body_count() const { return store_.size(); }
 
  private:
@@ -174,7 +183,13 @@ class DelegationAnswers {
     uint32_t referral[2];  // [dnssec_ok]
     uint32_t ds[2];        // DS answer, or NODATA when the TLD has no DS
   };
-  std::string_view Label(const Tld& t) const { return std::string_view(labels_).substr(t.label_at, t.label_length); }
+  std::string_view Label(const Tld& t) const { return std::string_view(labels_.data() + t.label_at, t.label_length); }
+  // Labels sharing their first two octets share a key; keys follow canonical order, so the
+  // TLDs of one key are one short run of `tlds_` (usually empty or one or two entries).
+  static size_t PrefixKey(std::string_view label) {
+    return static_cast<uint8_t>(label[0]) * 257u + (label.size() > 1 ? static_cast<uint8_t>(label[1]) + 1u : 0u);
+  }
+  static constexpr size_t kPrefixKeys = 256 * 257;
   // Index of the first TLD not below `label` in canonical order.
   size_t LowerBound(std::string_view label) const;
   absl::Status CompileTld(const Zone& zone, const Node& node);
@@ -183,24 +198,16 @@ class DelegationAnswers {
   BodyStore store_;
   std::string labels_;
   std::vector<Tld> tlds_;                          // canonical order
-  std::array<uint32_t, 257> first_byte_start_{};   // tlds_ range per first label octet
+  std::vector<uint16_t> prefix_start_;            // first TLD index per PrefixKey, and the end
   std::vector<uint32_t> nxdomain_dnssec_;          // per gap: [i] covers names after chain[i]
   uint32_t nxdomain_plain_ = 0;
 };
 
-// Canonical order of single-label names: octet-wise on the lowercase label, a prefix first.
-static int CompareLabel(std::string_view a, std::string_view b) {
-  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
-  if (c != 0) return c;
-  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
-}
-
 size_t DelegationAnswers::LowerBound(std::string_view label) const {
-  const uint8_t first = static_cast<uint8_t>(label[0]);
-  auto begin = tlds_.begin() + first_byte_start_[first];
-  auto end = tlds_.begin() + first_byte_start_[first + 1];
-  return std::lower_bound(begin, end, label, [this](const Tld& t, std::string_view l) { return CompareLabel(Label(t), l) < 0; }) -
-         tlds_.begin();
+  size_t at = prefix_start_[PrefixKey(label)];
+  const size_t end = prefix_start_[PrefixKey(label) + 1];
+  while (at < end && CompareLabel(Label(tlds_[at]), label) < 0) ++at;
+  return at;
 }
 
 const ResponseBody& DelegationAnswers::Find(const ImageQuery& query) const {
@@ -290,13 +297,13 @@ absl::StatusOr<std::shared_ptr<const DelegationAnswers>> DelegationAnswers::Buil
           Cat("unsupported: ", NameToText(node.name), " lies below no delegation (only delegations are served below the apex)"));
     }
   }
-  // Index TLDs by first octet so a lookup searches a short run.
+  if (answers->tlds_.size() >= 0xffff) return absl::InvalidArgumentError("more than 65534 TLDs");
+  answers->prefix_start_.resize(kPrefixKeys + 1);
   size_t t = 0;
-  for (int b = 0; b < 256; ++b) {
-    answers->first_byte_start_[b] = static_cast<uint32_t>(t);
-    while (t < answers->tlds_.size() && static_cast<uint8_t>(answers->labels_[answers->tlds_[t].label_at]) == b) ++t;
+  for (size_t key = 0; key <= kPrefixKeys; ++key) {
+    while (t < answers->tlds_.size() && PrefixKey(answers->Label(answers->tlds_[t])) < key) ++t;
+    answers->prefix_start_[key] = static_cast<uint16_t>(t);
   }
-  answers->first_byte_start_[256] = static_cast<uint32_t>(t);
   answers->CompileNxDomain(zone, chain);
   answers->store_.Freeze();
   return std::shared_ptr<const DelegationAnswers>(std::move(answers));

@@ -1,0 +1,293 @@
+#include "zone/trust_anchor.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "zone/dnssec_wire.h"
+#include "zone/encoding.h"
+#include "zone/name.h"
+#include "zone/text.h"
+
+namespace rootd::zone {
+
+namespace {
+
+const std::string kRoot(1, '\0');
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerByte(static_cast<uint8_t>(a[i])) != LowerByte(static_cast<uint8_t>(b[i]))) return false;
+  }
+  return true;
+}
+
+bool IsClass(std::string_view t) {
+  return EqualsIgnoreCase(t, "IN") || EqualsIgnoreCase(t, "CH") || EqualsIgnoreCase(t, "HS");
+}
+
+bool IsNumber(std::string_view t) {
+  if (t.empty() || t.size() > 10) return false;
+  for (char c : t) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<uint32_t> ParseNumber(std::string_view t, uint32_t max, std::string_view what) {
+  if (!IsNumber(t)) return absl::InvalidArgumentError(Cat("bad ", what, " '", t, "'"));
+  const uint64_t v = std::strtoull(std::string(t).c_str(), nullptr, 10);
+  if (v > max) return absl::InvalidArgumentError(Cat(what, " ", t, " out of range"));
+  return static_cast<uint32_t>(v);
+}
+
+std::vector<std::string_view> Tokens(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+    const size_t start = i;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string_view>& tokens, size_t from) {
+  std::string out;
+  for (size_t i = from; i < tokens.size(); ++i) out.append(tokens[i]);
+  return out;
+}
+
+// One logical record: "owner [ttl] [class] type rdata...", TTL and class in either order.
+absl::StatusOr<AnchorEntry> ParseRecord(std::string_view record) {
+  const std::vector<std::string_view> t = Tokens(record);
+  if (t.size() < 2) return absl::InvalidArgumentError("incomplete record");
+  AnchorEntry e;
+  absl::StatusOr<std::string> owner = NameFromText(t[0], kRoot);
+  if (!owner.ok()) return owner.status();
+  e.owner = *std::move(owner);
+  size_t i = 1;
+  while (i < t.size() && i < 3 && (IsNumber(t[i]) || IsClass(t[i]))) {
+    if (IsClass(t[i]) && !EqualsIgnoreCase(t[i], "IN")) return absl::InvalidArgumentError(Cat("class ", t[i], " is not IN"));
+    ++i;
+  }
+  if (i >= t.size()) return absl::InvalidArgumentError("missing type");
+  const std::string_view type = t[i++];
+  if (EqualsIgnoreCase(type, "DS")) {
+    if (t.size() < i + 4) return absl::InvalidArgumentError("DS needs key tag, algorithm, digest type and digest");
+    absl::StatusOr<uint32_t> tag = ParseNumber(t[i], 0xffff, "key tag");
+    absl::StatusOr<uint32_t> alg = ParseNumber(t[i + 1], 0xff, "algorithm");
+    absl::StatusOr<uint32_t> dt = ParseNumber(t[i + 2], 0xff, "digest type");
+    absl::StatusOr<std::string> digest = HexDecode(Join(t, i + 3));
+    for (const absl::Status& s : {tag.status(), alg.status(), dt.status(), digest.status()}) {
+      if (!s.ok()) return s;
+    }
+    e.kind = AnchorEntry::Kind::kDs;
+    e.key_tag = static_cast<uint16_t>(*tag);
+    e.algorithm = static_cast<uint8_t>(*alg);
+    e.digest_type = static_cast<uint8_t>(*dt);
+    e.digest = *std::move(digest);
+    return e;
+  }
+  if (EqualsIgnoreCase(type, "DNSKEY")) {
+    if (t.size() < i + 4) return absl::InvalidArgumentError("DNSKEY needs flags, protocol, algorithm and key");
+    absl::StatusOr<uint32_t> flags = ParseNumber(t[i], 0xffff, "flags");
+    absl::StatusOr<uint32_t> proto = ParseNumber(t[i + 1], 0xff, "protocol");
+    absl::StatusOr<uint32_t> alg = ParseNumber(t[i + 2], 0xff, "algorithm");
+    absl::StatusOr<std::string> key = Base64Decode(Join(t, i + 3));
+    for (const absl::Status& s : {flags.status(), proto.status(), alg.status(), key.status()}) {
+      if (!s.ok()) return s;
+    }
+    e.kind = AnchorEntry::Kind::kDnskey;
+    e.dnskey_rdata += static_cast<char>(*flags >> 8);
+    e.dnskey_rdata += static_cast<char>(*flags & 0xff);
+    e.dnskey_rdata += static_cast<char>(*proto);
+    e.dnskey_rdata += static_cast<char>(*alg);
+    e.dnskey_rdata += *key;
+    e.key_tag = KeyTag(e.dnskey_rdata);
+    e.algorithm = static_cast<uint8_t>(*alg);
+    return e;
+  }
+  return absl::InvalidArgumentError(Cat("type ", type, " is not DS or DNSKEY"));
+}
+
+// libxml2 RAII and helpers.
+struct XmlDocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+bool IsElement(const xmlNode* n, const char* name) {
+  return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, reinterpret_cast<const xmlChar*>(name)) == 0;
+}
+
+std::string NodeText(const xmlNode* n) {
+  xmlChar* c = xmlNodeGetContent(n);
+  if (c == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(c));
+  xmlFree(c);
+  const size_t b = out.find_first_not_of(" \t\r\n");
+  const size_t e = out.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : out.substr(b, e - b + 1);
+}
+
+std::optional<std::string> Attribute(const xmlNode* n, const char* name) {
+  xmlChar* c = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  if (c == nullptr) return std::nullopt;
+  std::string out(reinterpret_cast<const char*>(c));
+  xmlFree(c);
+  return out;
+}
+
+absl::StatusOr<absl::Time> ParseXmlTime(const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+    return absl::InvalidArgumentError(Cat("bad time '", text, "': ", err));
+  }
+  return t;
+}
+
+}  // namespace
+
+bool AnchorEntry::IsValidAt(absl::Time at) const {
+  if (valid_from && at < *valid_from) return false;
+  if (valid_until && at >= *valid_until) return false;
+  return true;
+}
+
+bool AnchorEntry::Matches(std::string_view dnskey_owner, std::string_view dnskey_rdata) const {
+  if (LowerName(dnskey_owner) != LowerName(owner)) return false;
+  if (kind == Kind::kDnskey) return dnskey_rdata == this->dnskey_rdata;
+  if (KeyTag(dnskey_rdata) != key_tag || DnskeyAlgorithm(dnskey_rdata) != algorithm) return false;
+  absl::StatusOr<std::string> d = DsDigest(dnskey_owner, dnskey_rdata, digest_type);
+  return d.ok() && *d == digest;
+}
+
+std::string AnchorEntry::ToString() const {
+  if (kind == Kind::kDs) {
+    return Cat("DS ", int{key_tag}, " ", int{algorithm}, " ", int{digest_type}, " ", HexEncode(digest));
+  }
+  return Cat("DNSKEY ", int{DnskeyFlags(dnskey_rdata)}, " 3 ", int{algorithm}, " (tag ", int{key_tag}, ")");
+}
+
+absl::StatusOr<TrustAnchor> TrustAnchor::LoadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(Cat("cannot open trust anchor file ", path));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return Parse(buf.str(), path);
+}
+
+absl::StatusOr<TrustAnchor> TrustAnchor::Parse(std::string_view content, const std::string& name) {
+  const size_t first = content.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && content[first] == '<') return ParseXml(content, name);
+  return ParseText(content, name);
+}
+
+absl::StatusOr<TrustAnchor> TrustAnchor::ParseText(std::string_view content, const std::string& name) {
+  TrustAnchor anchor;
+  std::string record;  // a logical record, parentheses joined
+  int depth = 0;
+  int record_line = 0;
+  int line_no = 0;
+  size_t pos = 0;
+  while (pos <= content.size()) {
+    size_t end = content.find('\n', pos);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    // Comments run from ';' to the end of the line (no quoted strings in DS/DNSKEY). '#'
+    // starts a comment only at the beginning of a line (some anchor files use it).
+    if (const size_t semi = line.find(';'); semi != std::string_view::npos) line = line.substr(0, semi);
+    if (depth == 0) {
+      const size_t b = line.find_first_not_of(" \t\r");
+      if (b == std::string_view::npos || line[b] == '#') continue;
+      if (line[b] == '$') continue;  // $TTL / $ORIGIN: anchors are written with absolute names
+      record_line = line_no;
+    }
+    for (char c : line) {
+      if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (--depth < 0) return absl::InvalidArgumentError(Cat(name, ":", line_no, ": unbalanced ')'"));
+      } else {
+        record += c;
+      }
+    }
+    record += ' ';
+    if (depth > 0) continue;
+    absl::StatusOr<AnchorEntry> e = ParseRecord(record);
+    record.clear();
+    if (!e.ok()) return absl::InvalidArgumentError(Cat(name, ":", record_line, ": ", std::string(e.status().message())));
+    e->source = Cat(name, ":", record_line);
+    anchor.entries_.push_back(*std::move(e));
+  }
+  if (depth > 0) return absl::InvalidArgumentError(Cat(name, ":", record_line, ": unclosed '('"));
+  if (anchor.entries_.empty()) return absl::InvalidArgumentError(Cat(name, ": no DS or DNSKEY records"));
+  return anchor;
+}
+
+absl::StatusOr<TrustAnchor> TrustAnchor::ParseXml(std::string_view content, const std::string& name) {
+  std::unique_ptr<xmlDoc, XmlDocFree> doc(xmlReadMemory(content.data(), static_cast<int>(content.size()), name.c_str(),
+                                                        nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!doc) return absl::InvalidArgumentError(Cat(name, ": not well-formed XML"));
+  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (root == nullptr || !IsElement(root, "TrustAnchor")) {
+    return absl::InvalidArgumentError(Cat(name, ": root element is not <TrustAnchor>"));
+  }
+  std::string zone_name = kRoot;
+  TrustAnchor anchor;
+  for (const xmlNode* n = root->children; n != nullptr; n = n->next) {
+    if (IsElement(n, "Zone")) {
+      absl::StatusOr<std::string> z = NameFromText(NodeText(n), kRoot);
+      if (!z.ok()) return absl::InvalidArgumentError(Cat(name, ": <Zone>: ", std::string(z.status().message())));
+      zone_name = *z;
+      continue;
+    }
+    if (!IsElement(n, "KeyDigest")) continue;
+    const std::string where = Cat(name, " KeyDigest ", Attribute(n, "id").value_or(Cat("line ", int{n->line})));
+    AnchorEntry e;
+    e.kind = AnchorEntry::Kind::kDs;
+    e.source = where;
+    std::string tag, alg, dt, digest;
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+      if (IsElement(c, "KeyTag")) tag = NodeText(c);
+      if (IsElement(c, "Algorithm")) alg = NodeText(c);
+      if (IsElement(c, "DigestType")) dt = NodeText(c);
+      if (IsElement(c, "Digest")) digest = NodeText(c);
+    }
+    absl::StatusOr<uint32_t> tag_v = ParseNumber(tag, 0xffff, "KeyTag");
+    absl::StatusOr<uint32_t> alg_v = ParseNumber(alg, 0xff, "Algorithm");
+    absl::StatusOr<uint32_t> dt_v = ParseNumber(dt, 0xff, "DigestType");
+    absl::StatusOr<std::string> digest_v = HexDecode(digest);
+    for (const absl::Status& s : {tag_v.status(), alg_v.status(), dt_v.status(), digest_v.status()}) {
+      if (!s.ok()) return absl::InvalidArgumentError(Cat(where, ": ", std::string(s.message())));
+    }
+    if (digest_v->empty()) return absl::InvalidArgumentError(Cat(where, ": empty Digest"));
+    e.key_tag = static_cast<uint16_t>(*tag_v);
+    e.algorithm = static_cast<uint8_t>(*alg_v);
+    e.digest_type = static_cast<uint8_t>(*dt_v);
+    e.digest = *std::move(digest_v);
+    for (const char* attr : {"validFrom", "validUntil"}) {
+      std::optional<std::string> v = Attribute(n, attr);
+      if (!v) continue;
+      absl::StatusOr<absl::Time> t = ParseXmlTime(*v);
+      if (!t.ok()) return absl::InvalidArgumentError(Cat(where, ": ", attr, ": ", std::string(t.status().message())));
+      (std::string_view(attr) == "validFrom" ? e.valid_from : e.valid_until) = *t;
+    }
+    anchor.entries_.push_back(std::move(e));
+  }
+  for (AnchorEntry& e : anchor.entries_) e.owner = zone_name;
+  if (anchor.entries_.empty()) return absl::InvalidArgumentError(Cat(name, ": no <KeyDigest> elements"));
+  return anchor;
+}
+
+}  // namespace rootd::zone
