@@ -41,6 +41,16 @@ std::string CookieSecret() {
 
 }  // namespace
 
+absl::Status MakeDirectories(const std::string& path) {
+  for (size_t slash = 1; slash <= path.size(); ++slash) {
+    if (slash < path.size() && path[slash] != '/') continue;
+    std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+      return absl::PermissionDeniedError(Cat("cannot create directory ", prefix, ": ", ErrnoText(errno)));
+  }
+  return absl::OkStatus();
+}
+
 Server::Server(const ServerConfig& config) : config_(config), started_at_(absl::Now()) {}
 
 Server::~Server() { Stop(); }
@@ -64,6 +74,10 @@ absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> Server::Load(const std::s
 absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerConfig& config) {
   std::unique_ptr<Server> server(new Server(config));
   if (config.zone.empty()) return absl::InvalidArgumentError("no zone file given");
+  if (absl::Status s = MakeDirectories(config.state_dir); !s.ok()) return s;
+  if (std::string control = config.ControlSocketPath(); control.find('/') != std::string::npos) {
+    if (absl::Status s = MakeDirectories(control.substr(0, control.rfind('/'))); !s.ok()) return s;
+  }
 
   EngineConfig engine_config;
   engine_config.max_udp_payload = config.max_udp_payload;

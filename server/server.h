@@ -17,6 +17,9 @@
 
 namespace rootd::server {
 
+// mkdir -p.
+absl::Status MakeDirectories(const std::string& path);
+
 class Server {
  public:
   // Binds every socket, then loads, verifies and compiles the zone. Nothing is served until
