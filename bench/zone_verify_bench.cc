@@ -10,7 +10,7 @@
 #include <cstdlib>
 
 #include "tests/test_paths.h"
-#include "tests/zone/ldns_zone_loader.h"
+#include "zone/master_reader.h"
 #include "zone/zone_verifier.h"
 
 namespace rootd::zone {
@@ -48,7 +48,7 @@ void BM_LdnsVerifyZoneBaseline(benchmark::State& state) {
 BENCHMARK(BM_LdnsVerifyZoneBaseline)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
 void BM_Verify(benchmark::State& state) {
-  static const Zone* zone = new Zone(rootd::testing::LoadZoneWithLdns(ZonePath()).value());
+  static const Zone* zone = new Zone(ReadMasterFile(ZonePath()).value());
   static const TrustAnchor* anchor = new TrustAnchor(TrustAnchor::LoadFile(KskPath()).value());
   VerifyOptions options;
   options.threads = static_cast<int>(state.range(0));
@@ -73,7 +73,7 @@ void BM_LoadAndVerify(benchmark::State& state) {
   double total = 0;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    const Zone zone = rootd::testing::LoadZoneWithLdns(ZonePath()).value();
+    const Zone zone = ReadMasterFile(ZonePath()).value();
     const VerifyReport r = VerifyZone(zone, &anchor, kAt);
     total += Seconds(std::chrono::steady_clock::now() - start);
     if (!r.ok()) {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/zone/ldns_zone_loader.h"
+#include "zone/master_reader.h"
 #include "zone/zone_verifier.h"
 
 namespace rootd::zone {
@@ -85,7 +85,7 @@ class SignedLabZone {
 };
 
 Zone Load(const std::string& text) {
-  absl::StatusOr<Zone> z = rootd::testing::LoadZoneTextWithLdns(text, "lab.zone");
+  absl::StatusOr<Zone> z = ReadMasterText(text, "lab.zone");
   EXPECT_TRUE(z.ok()) << z.status();
   return *std::move(z);
 }

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "tests/test_paths.h"
-#include "tests/zone/ldns_zone_loader.h"
+#include "zone/master_reader.h"
 #include "zone/dnssec_wire.h"
 #include "zone/encoding.h"
 #include "zone/rr_types.h"
@@ -51,7 +51,7 @@ std::string Edited(std::string_view from, std::string_view to) {
 }
 
 Zone Load(const std::string& text) {
-  absl::StatusOr<Zone> z = rootd::testing::LoadZoneTextWithLdns(text, "root.zone");
+  absl::StatusOr<Zone> z = ReadMasterText(text, "root.zone");
   EXPECT_TRUE(z.ok()) << z.status();
   return *std::move(z);
 }

@@ -1,0 +1,151 @@
+#include "zone/record_text.h"
+
+#include <arpa/inet.h>
+#include <openssl/evp.h>
+
+#include <ctime>
+
+#include "zone/name.h"
+#include "zone/rr_types.h"
+#include "zone/text.h"
+
+namespace rootd::zone {
+
+namespace {
+
+uint16_t Get16(std::string_view s, size_t at) {
+  return static_cast<uint16_t>(static_cast<uint8_t>(s[at]) << 8 | static_cast<uint8_t>(s[at + 1]));
+}
+uint32_t Get32(std::string_view s, size_t at) { return uint32_t{Get16(s, at)} << 16 | Get16(s, at + 2); }
+
+// Length of the name at `pos`, or 0 if it runs past the end.
+size_t NameLength(std::string_view rdata, size_t pos) {
+  for (size_t i = pos; i < rdata.size(); i += 1 + static_cast<uint8_t>(rdata[i])) {
+    if (rdata[i] == 0) return i + 1 - pos;
+  }
+  return 0;
+}
+
+std::string Generic(std::string_view rdata) {
+  std::string out = Cat("\\# ", rdata.size());
+  if (!rdata.empty()) out += Cat(" ", HexEncode(rdata));
+  return out;
+}
+
+std::string TypeBitmapToText(std::string_view bitmap) {
+  std::string out;
+  for (size_t i = 0; i + 2 <= bitmap.size();) {
+    const int window = static_cast<uint8_t>(bitmap[i]);
+    const size_t len = static_cast<uint8_t>(bitmap[i + 1]);
+    for (size_t octet = 0; octet < len && i + 2 + octet < bitmap.size(); ++octet) {
+      const uint8_t bits = static_cast<uint8_t>(bitmap[i + 2 + octet]);
+      for (int bit = 0; bit < 8; ++bit) {
+        if (bits & (0x80 >> bit)) {
+          out += ' ';
+          out += TypeToText(static_cast<uint16_t>(window * 256 + octet * 8 + bit));
+        }
+      }
+    }
+    i += 2 + len;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    out += kDigits[static_cast<uint8_t>(c) >> 4];
+    out += kDigits[static_cast<uint8_t>(c) & 15];
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string RrsigTimeToText(uint32_t seconds) {
+  const time_t t = static_cast<time_t>(seconds);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
+  return buf;
+}
+
+std::string RdataToText(uint16_t type, std::string_view rdata) {
+  switch (type) {
+    case dns::kTypeA: {
+      if (rdata.size() != 4) return Generic(rdata);
+      char buf[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, rdata.data(), buf, sizeof buf);
+      return buf;
+    }
+    case dns::kTypeAaaa: {
+      if (rdata.size() != 16) return Generic(rdata);
+      char buf[INET6_ADDRSTRLEN];
+      inet_ntop(AF_INET6, rdata.data(), buf, sizeof buf);
+      return buf;
+    }
+    case dns::kTypeNs:
+    case dns::kTypeCname:
+    case dns::kTypePtr: {
+      if (NameLength(rdata, 0) != rdata.size()) return Generic(rdata);
+      return NameToText(rdata);
+    }
+    case dns::kTypeSoa: {
+      const size_t m = NameLength(rdata, 0);
+      const size_t r = m == 0 ? 0 : NameLength(rdata, m);
+      if (m == 0 || r == 0 || rdata.size() != m + r + 20) return Generic(rdata);
+      const size_t n = m + r;
+      return Cat(NameToText(rdata.substr(0, m)), " ", NameToText(rdata.substr(m, r)), " ", Get32(rdata, n), " ",
+                 Get32(rdata, n + 4), " ", Get32(rdata, n + 8), " ", Get32(rdata, n + 12), " ", Get32(rdata, n + 16));
+    }
+    case dns::kTypeDs: {
+      if (rdata.size() < 5) return Generic(rdata);
+      return Cat(Get16(rdata, 0), " ", int{static_cast<uint8_t>(rdata[2])}, " ", int{static_cast<uint8_t>(rdata[3])},
+                 " ", HexEncode(rdata.substr(4)));
+    }
+    case dns::kTypeDnskey: {
+      if (rdata.size() < 5) return Generic(rdata);
+      return Cat(Get16(rdata, 0), " ", int{static_cast<uint8_t>(rdata[2])}, " ", int{static_cast<uint8_t>(rdata[3])},
+                 " ", Base64Encode(rdata.substr(4)));
+    }
+    case dns::kTypeRrsig: {
+      const size_t signer = rdata.size() >= 19 ? NameLength(rdata, 18) : 0;
+      if (signer == 0 || rdata.size() == 18 + signer) return Generic(rdata);
+      return Cat(TypeToText(Get16(rdata, 0)), " ", int{static_cast<uint8_t>(rdata[2])}, " ",
+                 int{static_cast<uint8_t>(rdata[3])}, " ", Get32(rdata, 4), " ", RrsigTimeToText(Get32(rdata, 8)), " ",
+                 RrsigTimeToText(Get32(rdata, 12)), " ", Get16(rdata, 16), " ", NameToText(rdata.substr(18, signer)),
+                 " ", Base64Encode(rdata.substr(18 + signer)));
+    }
+    case dns::kTypeNsec: {
+      const size_t next = NameLength(rdata, 0);
+      if (next == 0) return Generic(rdata);
+      return Cat(NameToText(rdata.substr(0, next)), TypeBitmapToText(rdata.substr(next)));
+    }
+    case dns::kTypeZonemd: {
+      if (rdata.size() < 7) return Generic(rdata);
+      return Cat(Get32(rdata, 0), " ", int{static_cast<uint8_t>(rdata[4])}, " ", int{static_cast<uint8_t>(rdata[5])},
+                 " ", HexEncode(rdata.substr(6)));
+    }
+    default:
+      return Generic(rdata);
+  }
+}
+
+std::string RecordToText(const Record& record) {
+  const std::string rclass = record.rclass == dns::kClassIn ? "IN" : Cat("CLASS", record.rclass);
+  return Cat(NameToText(record.owner), " ", record.ttl, " ", rclass, " ", TypeToText(record.type), " ",
+             RdataToText(record.type, record.rdata));
+}
+
+}  // namespace rootd::zone
