@@ -1,5 +1,7 @@
 #include "zone/encoding.h"
 
+#include <openssl/evp.h>
+
 #include <cstdint>
 
 #include "absl/status/status.h"
@@ -103,6 +105,14 @@ std::string HexEncode(std::string_view bytes) {
     out += kDigits[b >> 4];
     out += kDigits[b & 0xf];
   }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
   return out;
 }
 

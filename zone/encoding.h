@@ -17,5 +17,7 @@ absl::StatusOr<std::string> Base64Decode(std::string_view text);
 absl::StatusOr<std::string> HexDecode(std::string_view text);
 // Uppercase hex, as DS digests are usually printed.
 std::string HexEncode(std::string_view bytes);
+// Base64 with padding, no line breaks (DNSKEY keys, RRSIG signatures in presentation form).
+std::string Base64Encode(std::string_view bytes);
 
 }  // namespace rootd::zone

@@ -1,5 +1,7 @@
 #include "zone/record_text.h"
 
+#include "zone/encoding.h"
+
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 
@@ -52,25 +54,6 @@ std::string TypeBitmapToText(std::string_view bitmap) {
 }
 
 }  // namespace
-
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    out += kDigits[static_cast<uint8_t>(c) >> 4];
-    out += kDigits[static_cast<uint8_t>(c) & 15];
-  }
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 std::string RrsigTimeToText(uint32_t seconds) {
   const time_t t = static_cast<time_t>(seconds);

@@ -15,8 +15,6 @@ std::string RecordToText(const Record& record);
 // The RDATA part alone.
 std::string RdataToText(uint16_t type, std::string_view rdata);
 
-std::string HexEncode(std::string_view bytes);  // uppercase, no separators
-std::string Base64Encode(std::string_view bytes);
 // RRSIG time field, YYYYMMDDHHmmSS in UTC (RFC 4034 3.2).
 std::string RrsigTimeToText(uint32_t seconds);
 

@@ -1,3 +1,4 @@
+#include "zone/encoding.h"
 #include "zone/signer.h"
 
 #include <gtest/gtest.h>

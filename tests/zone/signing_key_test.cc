@@ -1,3 +1,4 @@
+#include "zone/encoding.h"
 #include "zone/signing_key.h"
 
 #include <gtest/gtest.h>
