@@ -1,5 +1,5 @@
-// `rootd check ZONE [--trust-anchor FILE] [--at TIME] [--json]`: load and verify a zone
-// without serving it. argv[0] is "check"; returns the process exit status.
+// `rootd check ZONE [--trust-anchor FILE] [--at TIME] [--no-verify] [--json]`: load, verify
+// and compile a zone and report on it. Exit status 0 only if the zone is valid.
 #pragma once
 
 namespace rootd::server {

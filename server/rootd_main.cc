@@ -75,6 +75,7 @@ int Serve(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return RunCheck(argc - 1, argv + 1);
+  // RunCheck takes the arguments after "check".
+  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return RunCheck(argc - 2, argv + 2);
   return Serve(argc, argv);
 }

@@ -11,12 +11,32 @@ constexpr size_t kQuestionTail = 4;     // QTYPE + QCLASS
 constexpr uint16_t kMaxPointer = 0x3fff;  // compression pointers hold 14 bits
 }  // namespace
 
-BodyBuilder::BodyBuilder(std::string_view question_name)
-    : question_end_(static_cast<uint16_t>(kHeaderSize + question_name.size())) {
-  const std::string lower = LowerName(question_name);
+constexpr size_t kLowerArena = 1 << 20;  // far more than the names of any one body
+
+BodyBuilder::BodyBuilder() { lower_.reserve(kLowerArena); }
+
+void BodyBuilder::Reset(std::string_view question_name) {
+  bytes_.clear();
+  pointers_.clear();
+  cuts_.clear();
+  counts_ = SectionCounts{};
+  in_optional_ = false;
+  targets_.clear();
+  lower_.clear();
+  question_end_ = static_cast<uint16_t>(kHeaderSize + question_name.size());
+  const std::string_view lower = RememberLower(question_name);
   for (size_t i = 0; i < lower.size() && lower[i] != 0; i += 1 + static_cast<uint8_t>(lower[i])) {
     targets_.emplace(lower.substr(i), static_cast<uint16_t>(kHeaderSize + i));
   }
+}
+
+std::string_view BodyBuilder::RememberLower(std::string_view name) {
+  if (lower_.size() + name.size() > lower_.capacity()) return {};
+  const size_t at = lower_.size();
+  lower_.resize(at + name.size());
+  char* out = lower_.data() + at;
+  for (size_t i = 0; i < name.size(); ++i) out[i] = static_cast<char>(LowerByte(static_cast<uint8_t>(name[i])));
+  return std::string_view(out, name.size());
 }
 
 uint16_t BodyBuilder::Absolute(size_t body_offset) const {
@@ -34,14 +54,14 @@ void BodyBuilder::Put32(uint32_t v) {
 }
 
 void BodyBuilder::WriteName(std::string_view name, bool compress) {
-  const std::string lower = LowerName(name);
+  const std::string_view lower = RememberLower(name);
   for (size_t i = 0; i < name.size(); i += 1 + static_cast<uint8_t>(name[i])) {
     if (name[i] == 0) {
       bytes_ += '\0';
       return;
     }
-    const std::string suffix = lower.substr(i);
-    if (compress) {
+    const std::string_view suffix = lower.empty() ? std::string_view() : lower.substr(i);
+    if (compress && !suffix.empty()) {
       if (auto it = targets_.find(suffix); it != targets_.end()) {
         pointers_.push_back(static_cast<uint16_t>(bytes_.size()));
         Put16(static_cast<uint16_t>(0xc000 | it->second));
@@ -50,7 +70,7 @@ void BodyBuilder::WriteName(std::string_view name, bool compress) {
     }
     // Every name written in full is a target, compressible position or not (RFC 1035 4.1.4).
     const uint16_t at = Absolute(bytes_.size());
-    if (at <= kMaxPointer) targets_.emplace(suffix, at);
+    if (at <= kMaxPointer && !suffix.empty()) targets_.emplace(suffix, at);
     bytes_.append(name.substr(i, 1 + static_cast<uint8_t>(name[i])));
   }
 }

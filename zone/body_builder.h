@@ -16,9 +16,12 @@ enum class Section { kAnswer, kAuthority, kAdditional };
 
 class BodyBuilder {
  public:
-  // `question_name` is the nominal QNAME (wire) the body is compiled for: the whole name and
-  // its suffixes are compression targets, since every QNAME this body answers ends with it.
-  explicit BodyBuilder(std::string_view question_name);
+  BodyBuilder();
+
+  // Starts a new body. `question_name` is the nominal QNAME (wire) it is compiled for: the
+  // whole name and its suffixes are compression targets, since every QNAME this body answers
+  // ends with it.
+  void Reset(std::string_view question_name);
 
   // Appends one record. Sections must be appended in order. A record marked optional is an
   // additional record the response may drop without TC; optional records come last.
@@ -32,6 +35,9 @@ class BodyBuilder {
  private:
   uint16_t Absolute(size_t body_offset) const;
   void WriteName(std::string_view name, bool compress);
+  // Appends the lowercase form of `name` to `lower_`; returns its view there, or an empty
+  // view when the arena is full.
+  std::string_view RememberLower(std::string_view name);
   void WriteRdata(uint16_t type, std::string_view rdata);
   void Put16(uint16_t v);
   void Put32(uint32_t v);
@@ -41,8 +47,11 @@ class BodyBuilder {
   std::vector<CutPoint> cuts_;
   SectionCounts counts_;
   bool in_optional_ = false;
-  uint16_t question_end_;
-  absl::flat_hash_map<std::string, uint16_t> targets_;  // lowercase name suffix -> message offset
+  uint16_t question_end_ = 0;
+  // Lowercase copies of the names written; `targets_` keys view into it, so it is reserved
+  // once and never grows past its capacity (a full arena only stops adding targets).
+  std::string lower_;
+  absl::flat_hash_map<std::string_view, uint16_t> targets_;  // lowercase name suffix -> message offset
 };
 
 }  // namespace rootd::zone

@@ -35,17 +35,49 @@ void AddIfPresent(BodyBuilder& body, Section section, const Node& node, uint16_t
   if (const RRset* set = node.Find(type)) body.AddRRset(section, set->records.front()->owner, *set, dnssec, optional);
 }
 
-// Glue for the NS RRset of `owner`: the addresses of name servers under `within` (or anywhere
-// in the zone when `within` is empty), A records first so IPv4-only resolvers keep theirs when
-// the additional section is cut.
-void AddGlue(BodyBuilder& body, const Zone& zone, const RRset& ns, std::string_view within, bool optional) {
+// Owner name (lowercase) to node, for the many glue lookups of a compile.
+class NodeIndex {
+ public:
+  explicit NodeIndex(const Zone& zone) {
+    nodes_.reserve(zone.nodes().size());
+    for (const Node& n : zone.nodes()) nodes_.emplace(std::string_view(n.name), &n);
+  }
+  const Node* Find(std::string_view lower_name) const {
+    auto it = nodes_.find(lower_name);
+    return it == nodes_.end() ? nullptr : it->second;
+  }
+
+ private:
+  absl::flat_hash_map<std::string_view, const Node*> nodes_;
+};
+
+// The address RRsets of the name servers in an NS RRset: `required` for in-domain servers
+// (below `within`; RFC 9471 makes them mandatory in a referral), `optional` for the others
+// found in the zone. A before AAAA in each, so IPv4-only resolvers keep theirs when the
+// additional section is cut.
+struct Glue {
+  std::vector<const RRset*> required, optional;
+};
+
+Glue FindGlue(const NodeIndex& index, const RRset& ns, std::string_view within) {
+  Glue glue;
   for (uint16_t type : {dns::kTypeA, dns::kTypeAaaa}) {
     for (const Record* r : ns.records) {
       const std::string target = LowerName(r->rdata);
+      const Node* node = index.Find(target);
+      const RRset* set = node == nullptr ? nullptr : node->Find(type);
+      if (set == nullptr) continue;
       const bool in_domain = !within.empty() && IsSubdomainOf(target, within);
-      if (in_domain == optional && !within.empty()) continue;
-      if (const Node* node = zone.FindNode(target)) AddIfPresent(body, Section::kAdditional, *node, type, false, optional);
+      (in_domain ? glue.required : glue.optional).push_back(set);
     }
+  }
+  return glue;
+}
+
+void AddGlue(BodyBuilder& body, const Glue& glue) {
+  for (const RRset* set : glue.required) body.AddRRset(Section::kAdditional, set->records.front()->owner, *set, false);
+  for (const RRset* set : glue.optional) {
+    body.AddRRset(Section::kAdditional, set->records.front()->owner, *set, false, true);
   }
 }
 
@@ -77,8 +109,13 @@ class ApexAnswers {
   uint32_t CompilePositive(const RRset& set, bool dnssec);
   uint32_t CompileNoData(bool dnssec);
   uint32_t CompileAll(bool dnssec, bool signatures_only);
+  BodyBuilder& Start() {
+    builder_->Reset(kRootName);
+    return *builder_;
+  }
 
   Zone zone_;
+  std::unique_ptr<BodyBuilder> builder_;  // only while compiling
   uint32_t serial_ = 0;
   BodyStore store_;
   std::vector<ByType> by_type_;
@@ -99,16 +136,16 @@ absl::StatusOr<std::shared_ptr<const ApexAnswers>> ApexAnswers::Build(std::vecto
 }
 
 uint32_t ApexAnswers::CompilePositive(const RRset& set, bool dnssec) {
-  BodyBuilder body(kRootName);
+  BodyBuilder& body = Start();
   body.AddRRset(Section::kAnswer, kRootName, set, dnssec);
   // The root's NS answer carries the root servers' addresses, optional: a resolver that
   // does not get them asks again, so they never cause TC.
-  if (set.type == dns::kTypeNs) AddGlue(body, zone_, set, "", true);
+  if (set.type == dns::kTypeNs) AddGlue(body, FindGlue(NodeIndex(zone_), set, ""));
   return body.Finish(store_, kRcodeNoError, true);
 }
 
 uint32_t ApexAnswers::CompileNoData(bool dnssec) {
-  BodyBuilder body(kRootName);
+  BodyBuilder& body = Start();
   AddNegativeSoa(body, soa(), dnssec);
   if (dnssec) AddIfPresent(body, Section::kAuthority, *zone_.apex(), dns::kTypeNsec, true);
   return body.Finish(store_, kRcodeNoError, true);
@@ -116,7 +153,7 @@ uint32_t ApexAnswers::CompileNoData(bool dnssec) {
 
 // ANY over TCP gets every RRset (RFC 8482 4.3); qtype RRSIG gets every signature at the apex.
 uint32_t ApexAnswers::CompileAll(bool dnssec, bool signatures_only) {
-  BodyBuilder body(kRootName);
+  BodyBuilder& body = Start();
   for (const RRset& set : zone_.apex()->rrsets) {
     if (signatures_only) {
       for (const Record* s : set.signatures) body.Add(Section::kAnswer, kRootName, dns::kTypeRrsig, s->rclass, s->ttl, s->rdata);
@@ -128,6 +165,7 @@ uint32_t ApexAnswers::CompileAll(bool dnssec, bool signatures_only) {
 }
 
 void ApexAnswers::Compile() {
+  builder_ = std::make_unique<BodyBuilder>();
   const Record& soa_record = *soa().records.front();
   serial_ = soa_record.rdata.size() >= 20 ? Get32(soa_record.rdata, soa_record.rdata.size() - 20) : 0;
   for (const RRset& set : zone_.apex()->rrsets) {
@@ -139,6 +177,7 @@ void ApexAnswers::Compile() {
   }
   rrsig_ = CompileAll(true, true);
   store_.Freeze();
+  builder_.reset();
 }
 
 const ResponseBody& ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
@@ -192,8 +231,8 @@ class DelegationAnswers {
   static constexpr size_t kPrefixKeys = 256 * 257;
   // Index of the first TLD not below `label` in canonical order.
   size_t LowerBound(std::string_view label) const;
-  absl::Status CompileTld(const Zone& zone, const Node& node);
-  void CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain);
+  absl::Status CompileTld(const Zone& zone, const NodeIndex& index, const Node& node, BodyBuilder& builder);
+  void CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain, BodyBuilder& builder);
 
   BodyStore store_;
   std::string labels_;
@@ -222,7 +261,8 @@ const ResponseBody& DelegationAnswers::Find(const ImageQuery& query) const {
   return store_.body(query.dnssec_ok ? nxdomain_dnssec_[at] : nxdomain_plain_);
 }
 
-absl::Status DelegationAnswers::CompileTld(const Zone& zone, const Node& node) {
+absl::Status DelegationAnswers::CompileTld(const Zone& zone, const NodeIndex& index, const Node& node,
+                                           BodyBuilder& builder) {
   const RRset* ns = node.Find(dns::kTypeNs);
   if (ns == nullptr) {
     return absl::InvalidArgumentError(Cat("unsupported: ", NameToText(node.name),
@@ -234,10 +274,12 @@ absl::Status DelegationAnswers::CompileTld(const Zone& zone, const Node& node) {
   t.label_length = static_cast<uint8_t>(node.name[0]);
   labels_.append(node.name.substr(1, t.label_length));
   const RRset* ds = node.Find(dns::kTypeDs);
+  const Glue glue = FindGlue(index, *ns, node.name);
   for (int dnssec = 0; dnssec < 2; ++dnssec) {
     // Referral (RFC 4035 3.1.4): NS, then the DS RRset or the NSEC proving there is none, then
     // glue. In-domain glue is required, sibling glue optional (RFC 9471).
-    BodyBuilder referral(node.name);
+    BodyBuilder& referral = builder;
+    referral.Reset(node.name);
     referral.AddRRset(Section::kAuthority, node.name, *ns, false);
     if (dnssec) {
       if (ds != nullptr) {
@@ -246,11 +288,11 @@ absl::Status DelegationAnswers::CompileTld(const Zone& zone, const Node& node) {
         AddIfPresent(referral, Section::kAuthority, node, dns::kTypeNsec, true);
       }
     }
-    AddGlue(referral, zone, *ns, node.name, false);
-    AddGlue(referral, zone, *ns, node.name, true);
+    AddGlue(referral, glue);
     t.referral[dnssec] = referral.Finish(store_, kRcodeNoError, false);
 
-    BodyBuilder ds_answer(node.name);
+    BodyBuilder& ds_answer = builder;
+    ds_answer.Reset(node.name);
     if (ds != nullptr) {
       ds_answer.AddRRset(Section::kAnswer, node.name, *ds, dnssec);
     } else {
@@ -263,18 +305,17 @@ absl::Status DelegationAnswers::CompileTld(const Zone& zone, const Node& node) {
   return absl::OkStatus();
 }
 
-void DelegationAnswers::CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain) {
+void DelegationAnswers::CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain,
+                                        BodyBuilder& body) {
   const RRset& soa = *zone.apex()->Find(dns::kTypeSoa);
-  {
-    BodyBuilder plain(kRootName);
-    AddNegativeSoa(plain, soa, false);
-    nxdomain_plain_ = plain.Finish(store_, kRcodeNxDomain, true);
-  }
+  body.Reset(kRootName);
+  AddNegativeSoa(body, soa, false);
+  nxdomain_plain_ = body.Finish(store_, kRcodeNxDomain, true);
   // RFC 4035 3.1.3.2: the NSEC covering the name, and the NSEC proving that "*." (the
   // wildcard at the closest encloser, the apex) does not exist.
-  const size_t wildcard_gap = LowerBound("*") ;
+  const size_t wildcard_gap = LowerBound("*");
   for (size_t gap = 0; gap < chain.size(); ++gap) {
-    BodyBuilder body(kRootName);
+    body.Reset(kRootName);
     AddNegativeSoa(body, soa, true);
     AddIfPresent(body, Section::kAuthority, *chain[gap], dns::kTypeNsec, true);
     if (wildcard_gap != gap) AddIfPresent(body, Section::kAuthority, *chain[wildcard_gap], dns::kTypeNsec, true);
@@ -284,12 +325,14 @@ void DelegationAnswers::CompileNxDomain(const Zone& zone, const std::vector<cons
 
 absl::StatusOr<std::shared_ptr<const DelegationAnswers>> DelegationAnswers::Build(const Zone& zone) {
   auto answers = std::make_shared<DelegationAnswers>();
+  const NodeIndex index(zone);
+  BodyBuilder builder;
   std::vector<const Node*> chain{zone.apex()};
   std::string_view delegation;  // the TLD the current run of names lies below
   for (const Node& node : zone.nodes()) {
     if (&node == zone.apex()) continue;
     if (LabelCount(node.name) == 1) {
-      if (auto s = answers->CompileTld(zone, node); !s.ok()) return s;
+      if (auto s = answers->CompileTld(zone, index, node, builder); !s.ok()) return s;
       chain.push_back(&node);
       delegation = node.name;
     } else if (delegation.empty() || !IsSubdomainOf(node.name, delegation)) {
@@ -304,7 +347,7 @@ absl::StatusOr<std::shared_ptr<const DelegationAnswers>> DelegationAnswers::Buil
     while (t < answers->tlds_.size() && PrefixKey(answers->Label(answers->tlds_[t])) < key) ++t;
     answers->prefix_start_[key] = static_cast<uint16_t>(t);
   }
-  answers->CompileNxDomain(zone, chain);
+  answers->CompileNxDomain(zone, chain, builder);
   answers->store_.Freeze();
   return std::shared_ptr<const DelegationAnswers>(std::move(answers));
 }

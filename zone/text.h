@@ -6,6 +6,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "absl/strings/string_view.h"
+
 namespace rootd {
 
 namespace internal {
@@ -15,6 +17,8 @@ void AppendPart(std::string& out, const T& part) {
     out += std::to_string(part);
   } else if constexpr (std::is_same_v<T, char>) {
     out += part;
+  } else if constexpr (std::is_same_v<T, absl::string_view>) {
+    out.append(part.data(), part.size());
   } else {
     out.append(std::string_view(part));
   }

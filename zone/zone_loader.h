@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "zone/image.h"
+#include "zone/zone_verifier.h"
 
 namespace rootd::zone {
 
@@ -23,8 +24,14 @@ struct StepTimes {
 
 struct LoadedZone {
   std::shared_ptr<const ZoneImage> image;
-  std::string summary;  // human-readable report of what was read and verified
+  VerifyReport report;  // empty when not verified
+  bool verified = false;
+  size_t records = 0;
   StepTimes times;
+
+  // Human-readable summary: serial, TLDs, records, keys, signature window, ZONEMD, image
+  // size, time per step.
+  std::string Summary() const;
 };
 
 // Fails with the first problems found (file, line, reason); nothing is served from a zone
