@@ -65,7 +65,7 @@ absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> Server::Load(const std::s
   absl::StatusOr<zone::LoadedZone> loaded = zone::LoadZone(options);
   if (!loaded.ok()) return loaded.status();
   info->path = path;
-  info->summary = loaded->summary;
+  info->summary = loaded->Summary();
   info->loaded_at = absl::Now();
   info->load_time = info->loaded_at - start;
   return loaded->image;

@@ -195,7 +195,10 @@ TEST_F(RealZoneTest, SurvivesABurstOfMalformedUdp) {
     sendto(fd, packet.data(), packet.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&a), sizeof a);
   }
   close(fd);
-  auto response = UdpExchange(port_, MakeWireQuery(10, ".", 6), 3000);
+  // The burst may overflow the socket buffer and cost a query of ours too: that is UDP, so
+  // ask a few times.
+  std::optional<std::vector<uint8_t>> response;
+  for (int attempt = 0; attempt < 10 && !response; ++attempt) response = UdpExchange(port_, MakeWireQuery(10, ".", 6), 1000);
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(SoaSerial(*response), kRealSerial);
   EXPECT_THAT(Dig(port_, "+tcp . SOA"), HasSubstr("status: NOERROR"));
