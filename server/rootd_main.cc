@@ -1,11 +1,81 @@
 // rootd: the command-line entry point.
+//   rootd check ZONE ...   verify a zone (server/check_command.h)
+//   rootd [flags]          serve (server/config.h for the flags)
+#include <signal.h>
+
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "server/check_command.h"
+#include "server/config.h"
+#include "server/lab_setup.h"
+#include "server/log.h"
+#include "server/server.h"
+#include "zone/text.h"
+
+namespace {
+
+using rootd::Cat;
+using namespace rootd::server;
+
+int Serve(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(ConfigUsage().c_str(), stdout);
+      return 0;
+    }
+  }
+  ServerConfig config;
+  if (absl::Status s = ParseCommandLine(argc, argv, 1, &config); !s.ok()) {
+    std::fprintf(stderr, "rootd: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  SetLogLevel(config.log_level);
+
+  // Signals are taken synchronously by this thread (sigwaitinfo): block them before any
+  // thread starts so that every thread inherits the mask. SIGPIPE: a closed peer is an errno.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (config.zone.empty()) {
+    absl::Status lab = PrepareLabZone(&config);
+    if (!lab.ok()) {
+      LogError(Cat("cannot prepare the lab zone: ", std::string(lab.message())));
+      return 1;
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Create(config);
+  if (!server.ok()) {
+    LogError(Cat("not starting: ", std::string(server.status().message())));
+    return 1;
+  }
+  (*server)->Start();
+
+  while (true) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&signals, &info);
+    if (sig < 0) continue;  // EINTR
+    if (sig == SIGHUP) {
+      LogInfo("SIGHUP: reloading the zone");
+      (void)(*server)->Reload("");  // the outcome is logged either way
+      continue;
+    }
+    LogInfo(Cat(sig == SIGTERM ? "SIGTERM" : "SIGINT", ": shutting down"));
+    break;
+  }
+  (*server)->Stop();
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return rootd::server::RunCheck(argc - 2, argv + 2);
-  std::fprintf(stderr, "usage: rootd check ZONE [--trust-anchor FILE] [--at TIME] [--json]\n");
-  return 2;
+  // RunCheck takes the arguments after "check".
+  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return RunCheck(argc - 2, argv + 2);
+  return Serve(argc, argv);
 }

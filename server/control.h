@@ -1,0 +1,60 @@
+// The control channel: a unix stream socket; one request line per connection, one reply.
+//
+// Request:  [--json] COMMAND [ARGUMENT]\n      e.g. "status", "--json stats", "reload /srv/root.zone"
+// Reply:    "ok\n" or "error\n", then the body (text, or one JSON object with --json), then EOF.
+// Commands: status, stats, reload [ZONE]. The socket is created mode 0600: whoever may
+// connect may reload the zone.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "server/net.h"
+
+namespace rootd::server {
+
+struct ControlRequest {
+  std::string command;
+  std::string argument;  // empty if none
+  bool json = false;
+};
+
+struct ControlReply {
+  bool ok = true;
+  std::string body;
+};
+
+absl::StatusOr<ControlRequest> ParseControlRequest(std::string_view line);
+std::string FormatControlRequest(const ControlRequest& request);
+
+class ControlServer {
+ public:
+  using Handler = std::function<ControlReply(const ControlRequest&)>;
+
+  // Binds `path`; fails if another process answers on it. A stale socket file is replaced.
+  static absl::StatusOr<std::unique_ptr<ControlServer>> Create(const std::string& path, Handler handler);
+  ~ControlServer();
+
+  void Start();
+  void Stop();
+  const std::string& path() const { return path_; }
+
+ private:
+  ControlServer(std::string path, Handler handler) : path_(std::move(path)), handler_(std::move(handler)) {}
+  void Run();
+  void Serve(int fd);
+
+  std::string path_;
+  Handler handler_;
+  UniqueFd listen_fd_;
+  UniqueFd stop_fd_;
+  std::thread thread_;
+};
+
+// Client side (rootctl, tests): sends `request`, returns the reply. `timeout` bounds the wait
+// (a reload of the root zone takes seconds).
+absl::StatusOr<ControlReply> ControlCall(const std::string& path, const ControlRequest& request, int timeout_ms);
+
+}  // namespace rootd::server

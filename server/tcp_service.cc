@@ -1,0 +1,386 @@
+#include "server/tcp_service.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <list>
+#include <string>
+#include <unordered_map>
+
+#include "server/log.h"
+#include "zone/text.h"
+
+namespace rootd::server {
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kMaxMessage = 65535;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void Bump(std::atomic<uint64_t>& counter) {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+class TcpService::Loop {
+ public:
+  Loop(ServiceContext context, const TcpOptions& options, int cap, int stop_fd)
+      : context_(context),
+        idle_ms_(absl::ToInt64Milliseconds(options.idle_timeout)),
+        grace_ms_(absl::ToInt64Milliseconds(options.shutdown_grace)),
+        cap_(cap),
+        stop_fd_(stop_fd),
+        scratch_(kMaxMessage) {}
+
+  absl::Status Init(const std::vector<SocketAddress>& addresses) {
+    epoll_fd_.Reset(epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_fd_.valid()) return absl::InternalError(Cat("epoll_create1: ", ErrnoText(errno)));
+    for (const SocketAddress& address : addresses) {
+      absl::StatusOr<UniqueFd> fd = BindSocket(address, SOCK_STREAM, /*reuse_port=*/true);
+      if (!fd.ok()) return fd.status();
+      if (listen(fd->get(), 1024) != 0)
+        return absl::UnavailableError(Cat("listen on TCP ", address.ToString(), ": ", ErrnoText(errno)));
+      Watch(fd->get(), EPOLLIN);
+      listeners_.push_back(std::move(*fd));
+    }
+    Watch(stop_fd_, EPOLLIN);
+    stats_ = context_.stats->Add();
+    reader_ = context_.publisher->RegisterReader();
+    if (reader_ == nullptr) return absl::ResourceExhaustedError("too many image readers");
+    return absl::OkStatus();
+  }
+
+  void Run();
+
+ private:
+  struct Connection {
+    UniqueFd fd;
+    Family family = Family::kIpv4;
+    uint8_t address[16] = {};
+    uint8_t address_size = 0;
+    std::string in;         // received, not yet answered: at most one partial message
+    std::string out;        // responses not yet written, from out_sent on
+    size_t out_sent = 0;
+    int64_t last_active_ms = 0;
+    bool reading = true;    // EPOLLIN wanted
+    bool writing = false;   // EPOLLOUT wanted
+    bool peer_closed = false;
+    std::list<Connection*>::iterator lru;
+  };
+
+  void Watch(int fd, uint32_t events) {
+    epoll_event event{};
+    event.events = events;
+    event.data.fd = fd;
+    epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &event);
+  }
+  void UpdateEvents(Connection* c) {
+    epoll_event event{};
+    event.events = (c->reading ? uint32_t{EPOLLIN} : 0u) | (c->writing ? uint32_t{EPOLLOUT} : 0u);
+    event.data.fd = c->fd.get();
+    epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, c->fd.get(), &event);
+  }
+  void Touch(Connection* c, int64_t now) {
+    c->last_active_ms = now;
+    lru_.splice(lru_.end(), lru_, c->lru);
+  }
+  bool IsListener(int fd) const {
+    for (const UniqueFd& l : listeners_) {
+      if (l.get() == fd) return true;
+    }
+    return false;
+  }
+
+  void Accept(int listener, int64_t now);
+  void Close(Connection* c) {
+    lru_.erase(c->lru);
+    connections_.erase(c->fd.get());  // closes the fd: epoll forgets it
+  }
+  // Reads what is there and answers every complete message. Returns false when the
+  // connection is to be closed.
+  bool HandleReadable(Connection* c, int64_t now);
+  bool AnswerMessages(Connection* c, int64_t now);
+  bool Flush(Connection* c, int64_t now);
+  void ExpireIdle(int64_t now);
+  void Drain();
+
+  ServiceContext context_;
+  int64_t idle_ms_, grace_ms_;
+  size_t cap_;
+  int stop_fd_;
+  UniqueFd epoll_fd_;
+  std::vector<UniqueFd> listeners_;
+  WorkerStats* stats_ = nullptr;
+  std::unique_ptr<ImagePublisher::Reader> reader_;
+  std::vector<uint8_t> scratch_;
+  std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+  std::list<Connection*> lru_;  // least recently active first
+};
+
+void TcpService::Loop::Accept(int listener, int64_t now) {
+  for (int i = 0; i < 64; ++i) {
+    sockaddr_storage peer{};
+    socklen_t peer_size = sizeof peer;
+    int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_size, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE) LogWarning("tcp: out of file descriptors, not accepting");
+      return;
+    }
+    if (connections_.size() >= cap_ && !lru_.empty()) {
+      // Over the cap: the least recently active connection makes room (RFC 7766 6.2.2).
+      Bump(stats_->tcp_evicted);
+      Close(lru_.front());
+    }
+    auto c = std::make_unique<Connection>();
+    c->fd.Reset(fd);
+    if (peer.ss_family == AF_INET6) {
+      c->family = Family::kIpv6;
+      std::memcpy(c->address, &reinterpret_cast<sockaddr_in6*>(&peer)->sin6_addr, 16);
+      c->address_size = 16;
+    } else {
+      std::memcpy(c->address, &reinterpret_cast<sockaddr_in*>(&peer)->sin_addr, 4);
+      c->address_size = 4;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    c->last_active_ms = now;
+    Connection* raw = c.get();
+    lru_.push_back(raw);
+    raw->lru = std::prev(lru_.end());
+    connections_[fd] = std::move(c);
+    Watch(fd, EPOLLIN);
+    Bump(stats_->tcp_accepted);
+  }
+}
+
+bool TcpService::Loop::HandleReadable(Connection* c, int64_t now) {
+  // Read at most a few chunks per wake-up so that one busy client cannot starve the loop.
+  for (int round = 0; round < 4 && c->reading; ++round) {
+    if (c->out.size() - c->out_sent > kMaxPendingOutput) break;
+    size_t old_size = c->in.size();
+    c->in.resize(old_size + kReadChunk);
+    ssize_t n = recv(c->fd.get(), c->in.data() + old_size, kReadChunk, 0);
+    c->in.resize(old_size + (n > 0 ? n : 0));
+    if (n == 0) {
+      c->peer_closed = true;
+      break;
+    }
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) break;
+      Bump(stats_->tcp_closed_error);
+      return false;
+    }
+    if (!AnswerMessages(c, now)) return false;
+    if (static_cast<size_t>(n) < kReadChunk) break;
+  }
+  if (!Flush(c, now)) return false;
+  // The peer has sent everything (half-close): close once every answer is written.
+  if (c->peer_closed) {
+    if (c->out.size() == c->out_sent) return false;
+    c->reading = false;
+    UpdateEvents(c);
+  }
+  return true;
+}
+
+bool TcpService::Loop::AnswerMessages(Connection* c, int64_t now) {
+  size_t offset = 0;
+  const zone::ZoneImage& image = *reader_->Current();
+  while (c->in.size() - offset >= 2 && c->out.size() - c->out_sent <= kMaxPendingOutput) {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(c->in.data()) + offset;
+    size_t length = size_t{p[0]} << 8 | p[1];
+    if (c->in.size() - offset - 2 < length) break;  // partial message: wait for the rest
+    Request request;
+    request.data = p + 2;
+    request.size = length;
+    request.transport = Transport::kTcp;
+    request.client_address = c->address;
+    request.client_address_size = c->address_size;
+    request.now = static_cast<uint32_t>(time(nullptr));
+    QueryInfo info;
+    size_t size = context_.engine->Answer(image, request, scratch_.data(), scratch_.size(), &info);
+    stats_->Count(Transport::kTcp, c->family, info);
+    offset += 2 + length;
+    if (size == 0) {
+      // Not a query we answer: over TCP the stream can no longer be trusted.
+      Bump(stats_->tcp_closed_error);
+      return false;
+    }
+    c->out.push_back(static_cast<char>(size >> 8));
+    c->out.push_back(static_cast<char>(size & 0xff));
+    c->out.append(reinterpret_cast<const char*>(scratch_.data()), size);
+    Touch(c, now);
+  }
+  c->in.erase(0, offset);
+  return true;
+}
+
+bool TcpService::Loop::Flush(Connection* c, int64_t now) {
+  while (c->out_sent < c->out.size()) {
+    ssize_t n = send(c->fd.get(), c->out.data() + c->out_sent, c->out.size() - c->out_sent, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      Bump(stats_->tcp_closed_error);
+      return false;
+    }
+    c->out_sent += n;
+    Touch(c, now);
+  }
+  if (c->out_sent == c->out.size()) {
+    c->out.clear();
+    c->out_sent = 0;
+  } else if (c->out_sent > kMaxPendingOutput) {
+    c->out.erase(0, c->out_sent);
+    c->out_sent = 0;
+  }
+  bool want_write = c->out_sent < c->out.size();
+  // Backpressure: a client that does not read its answers stops being read.
+  bool want_read = !c->peer_closed && c->out.size() - c->out_sent <= kMaxPendingOutput;
+  if (want_write != c->writing || want_read != c->reading) {
+    c->writing = want_write;
+    c->reading = want_read;
+    UpdateEvents(c);
+  }
+  return true;
+}
+
+void TcpService::Loop::ExpireIdle(int64_t now) {
+  while (!lru_.empty() && now - lru_.front()->last_active_ms >= idle_ms_) {
+    Bump(stats_->tcp_closed_idle);
+    Close(lru_.front());
+  }
+}
+
+void TcpService::Loop::Run() {
+  epoll_event events[128];
+  while (true) {
+    int64_t now = NowMs();
+    ExpireIdle(now);
+    int timeout = lru_.empty() ? -1 : static_cast<int>(std::max<int64_t>(1, lru_.front()->last_active_ms + idle_ms_ - now));
+    reader_->Offline();
+    int ready = epoll_wait(epoll_fd_.get(), events, 128, timeout);
+    reader_->Online();
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      LogError(Cat("tcp: epoll_wait: ", ErrnoText(errno)));
+      break;
+    }
+    now = NowMs();
+    bool stop = false;
+    for (int e = 0; e < ready; ++e) {
+      int fd = events[e].data.fd;
+      if (fd == stop_fd_) {
+        stop = true;
+        continue;
+      }
+      if (IsListener(fd)) {
+        Accept(fd, now);
+        continue;
+      }
+      auto it = connections_.find(fd);
+      if (it == connections_.end()) continue;  // closed earlier in this batch
+      Connection* c = it->second.get();
+      bool keep = true;
+      if (events[e].events & (EPOLLERR | EPOLLHUP)) {
+        // Still read: data may precede the hang-up.
+        keep = HandleReadable(c, now) && !(events[e].events & EPOLLERR);
+      } else {
+        if (keep && (events[e].events & EPOLLOUT)) {
+          keep = Flush(c, now);
+          // Output drained below the bound: answer what was held back, if anything.
+          if (keep && c->in.size() >= 2) keep = AnswerMessages(c, now) && Flush(c, now);
+        }
+        if (keep && (events[e].events & EPOLLIN)) keep = HandleReadable(c, now);
+        if (keep && c->peer_closed && c->out.size() == c->out_sent) keep = false;
+      }
+      if (!keep) Close(c);
+    }
+    reader_->QuiescentState();
+    if (stop) break;
+  }
+  Drain();
+  reader_->Offline();
+}
+
+void TcpService::Loop::Drain() {
+  // No new connections; answer what has arrived and write it out within the grace period.
+  listeners_.clear();
+  int64_t deadline = NowMs() + grace_ms_;
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    Connection* c = it->second.get();
+    ++it;
+    bool keep = HandleReadable(c, NowMs());
+    if (!keep || c->out.size() == c->out_sent) Close(c);
+  }
+  epoll_event events[128];
+  while (!connections_.empty()) {
+    int64_t left = deadline - NowMs();
+    if (left <= 0) break;
+    reader_->Offline();
+    int ready = epoll_wait(epoll_fd_.get(), events, 128, static_cast<int>(left));
+    reader_->Online();
+    for (int e = 0; e < ready; ++e) {
+      auto it = connections_.find(events[e].data.fd);
+      if (it == connections_.end()) continue;
+      Connection* c = it->second.get();
+      if (!(events[e].events & EPOLLOUT)) continue;
+      if (!Flush(c, NowMs()) || c->out.size() == c->out_sent) Close(c);
+    }
+    reader_->QuiescentState();
+  }
+  if (!connections_.empty()) LogWarning(Cat("tcp: closing ", connections_.size(), " connections with unsent answers"));
+  connections_.clear();
+  lru_.clear();
+}
+
+absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector<SocketAddress>& addresses,
+                                                               const TcpOptions& options, ServiceContext context) {
+  std::unique_ptr<TcpService> service(new TcpService());
+  service->stop_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!service->stop_fd_.valid()) return absl::InternalError(Cat("eventfd: ", ErrnoText(errno)));
+  for (const SocketAddress& address : addresses) {
+    if (absl::Status free = CheckPortFree(address, SOCK_STREAM); !free.ok()) return free;
+  }
+  int loops = std::max(1, options.loops);
+  int cap = (options.max_connections + loops - 1) / loops;
+  for (int i = 0; i < loops; ++i) {
+    auto loop = std::make_unique<Loop>(context, options, cap, service->stop_fd_.get());
+    if (absl::Status s = loop->Init(addresses); !s.ok()) return s;
+    service->loops_.push_back(std::move(loop));
+  }
+  return service;
+}
+
+TcpService::TcpService() = default;
+
+TcpService::~TcpService() { Stop(); }
+
+void TcpService::Start() {
+  for (auto& loop : loops_) threads_.emplace_back([l = loop.get()] { l->Run(); });
+}
+
+void TcpService::Stop() {
+  if (stop_fd_.valid()) {
+    uint64_t one = 1;
+    ssize_t ignored = write(stop_fd_.get(), &one, sizeof one);
+    (void)ignored;
+  }
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace rootd::server

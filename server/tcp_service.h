@@ -1,0 +1,54 @@
+// DNS over TCP (RFC 7766) on kernel sockets: a few epoll event loops, each with its own
+// SO_REUSEPORT listeners and connections.
+//
+// - Messages carry a two-octet length; several may arrive back to back and are answered in
+//   order of arrival (pipelining), each with a 65535-octet buffer so nothing is truncated.
+// - A connection is closed after `idle_timeout` without a complete query or write progress
+//   (so half a message followed by silence costs the client its connection), or at once when
+//   the engine drops a message (garbage).
+// - Each loop holds at most ceil(max_connections / loops) connections; a new connection
+//   evicts the least recently active one.
+// - Buffers are bounded: input holds at most one partial message plus one read; when more
+//   than kMaxPendingOutput octets wait to be written the loop stops reading that connection.
+// - Stop() stops accepting, answers what was already received, and waits (bounded) for
+//   the responses to be written.
+#pragma once
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/net.h"
+#include "server/service_context.h"
+
+namespace rootd::server {
+
+struct TcpOptions {
+  int loops = 1;
+  int max_connections = 4096;
+  absl::Duration idle_timeout = absl::Seconds(10);
+  absl::Duration shutdown_grace = absl::Seconds(2);
+};
+
+class TcpService {
+ public:
+  static constexpr size_t kMaxPendingOutput = 256 * 1024;
+
+  static absl::StatusOr<std::unique_ptr<TcpService>> Create(const std::vector<SocketAddress>& addresses,
+                                                            const TcpOptions& options, ServiceContext context);
+  ~TcpService();
+
+  void Start();
+  void Stop();
+
+ private:
+  class Loop;
+  TcpService();
+
+  UniqueFd stop_fd_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace rootd::server

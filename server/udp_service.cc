@@ -1,0 +1,185 @@
+#include "server/udp_service.h"
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
+#include "server/log.h"
+#include "zone/text.h"
+
+namespace rootd::server {
+
+namespace {
+constexpr size_t kReceiveSize = 4096;  // larger queries are not DNS queries a root server answers
+}
+
+struct UdpService::Worker {
+  std::vector<UniqueFd> sockets;
+  std::vector<Family> families;
+  WorkerStats* stats = nullptr;
+  std::unique_ptr<ImagePublisher::Reader> reader;
+  UniqueFd epoll_fd;
+
+  // Batch buffers, reused for every batch.
+  std::vector<uint8_t> in, out;
+  size_t out_size = 0;
+  mmsghdr in_msgs[kBatch];
+  iovec in_iov[kBatch];
+  sockaddr_storage peers[kBatch];
+  mmsghdr out_msgs[kBatch];
+  iovec out_iov[kBatch];
+};
+
+absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector<SocketAddress>& addresses, int workers,
+                                                               ServiceContext context) {
+  std::unique_ptr<UdpService> service(new UdpService(context));
+  service->stop_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!service->stop_fd_.valid()) return absl::InternalError(Cat("eventfd: ", ErrnoText(errno)));
+  for (const SocketAddress& address : addresses) {
+    if (absl::Status free = CheckPortFree(address, SOCK_DGRAM); !free.ok()) return free;
+  }
+  size_t out_size = std::max<size_t>(context.engine->config().max_udp_payload, 512);
+  for (int i = 0; i < workers; ++i) {
+    auto worker = std::make_unique<Worker>();
+    worker->epoll_fd.Reset(epoll_create1(EPOLL_CLOEXEC));
+    if (!worker->epoll_fd.valid()) return absl::InternalError(Cat("epoll_create1: ", ErrnoText(errno)));
+    for (const SocketAddress& address : addresses) {
+      absl::StatusOr<UniqueFd> fd = BindSocket(address, SOCK_DGRAM, /*reuse_port=*/true);
+      if (!fd.ok()) return fd.status();
+      epoll_event event{};
+      event.events = EPOLLIN;
+      event.data.u32 = static_cast<uint32_t>(worker->sockets.size());
+      if (epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, fd->get(), &event) != 0)
+        return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
+      worker->sockets.push_back(std::move(*fd));
+      worker->families.push_back(address.family() == AF_INET6 ? Family::kIpv6 : Family::kIpv4);
+    }
+    epoll_event stop{};
+    stop.events = EPOLLIN;
+    stop.data.u32 = UINT32_MAX;
+    epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_fd_.get(), &stop);
+
+    worker->stats = context.stats->Add();
+    worker->reader = context.publisher->RegisterReader();
+    if (worker->reader == nullptr) return absl::ResourceExhaustedError("too many image readers");
+    worker->in.resize(kBatch * kReceiveSize);
+    worker->out_size = out_size;
+    worker->out.resize(kBatch * out_size);
+    service->workers_.push_back(std::move(worker));
+  }
+  return service;
+}
+
+UdpService::UdpService(ServiceContext context) : context_(context) {}
+
+UdpService::~UdpService() { Stop(); }
+
+void UdpService::Start() {
+  for (auto& worker : workers_) threads_.emplace_back([this, w = worker.get()] { Run(w); });
+}
+
+void UdpService::Stop() {
+  if (stop_fd_.valid()) {
+    uint64_t one = 1;
+    ssize_t ignored = write(stop_fd_.get(), &one, sizeof one);
+    (void)ignored;
+  }
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+void UdpService::Run(Worker* w) {
+  const Engine& engine = *context_.engine;
+  epoll_event events[16];
+  bool stopping = false;
+  while (!stopping) {
+    // Offline while blocked: a reload never waits for an idle worker.
+    w->reader->Offline();
+    int ready = epoll_wait(w->epoll_fd.get(), events, 16, -1);
+    w->reader->Online();
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      LogError(Cat("udp worker: epoll_wait: ", ErrnoText(errno)));
+      break;
+    }
+    for (int e = 0; e < ready; ++e) {
+      if (events[e].data.u32 == UINT32_MAX) {
+        stopping = true;
+        continue;
+      }
+      const size_t index = events[e].data.u32;
+      const int fd = w->sockets[index].get();
+      const Family family = w->families[index];
+      // Drain a few batches per wake-up, then give the other sockets their turn.
+      for (int round = 0; round < 8; ++round) {
+        for (int i = 0; i < kBatch; ++i) {
+          w->in_iov[i] = {w->in.data() + i * kReceiveSize, kReceiveSize};
+          w->in_msgs[i].msg_hdr = {};
+          w->in_msgs[i].msg_hdr.msg_name = &w->peers[i];
+          w->in_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+          w->in_msgs[i].msg_hdr.msg_iov = &w->in_iov[i];
+          w->in_msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        int received = recvmmsg(fd, w->in_msgs, kBatch, MSG_DONTWAIT, nullptr);
+        if (received <= 0) break;
+
+        const zone::ZoneImage& image = *w->reader->Current();
+        const uint32_t now = static_cast<uint32_t>(time(nullptr));
+        int to_send = 0;
+        for (int i = 0; i < received; ++i) {
+          Request request;
+          request.data = w->in.data() + i * kReceiveSize;
+          request.size = w->in_msgs[i].msg_len;
+          request.transport = Transport::kUdp;
+          request.now = now;
+          const sockaddr_storage& peer = w->peers[i];
+          if (peer.ss_family == AF_INET) {
+            request.client_address = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr);
+            request.client_address_size = 4;
+          } else if (peer.ss_family == AF_INET6) {
+            request.client_address =
+                reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr);
+            request.client_address_size = 16;
+          }
+          if (w->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) request.size = 0;  // oversized: let the engine drop it
+          uint8_t* out = w->out.data() + to_send * w->out_size;
+          QueryInfo info;
+          size_t size = engine.Answer(image, request, out, w->out_size, &info);
+          w->stats->Count(Transport::kUdp, family, info);
+          if (size == 0) continue;
+          w->out_iov[to_send] = {out, size};
+          w->out_msgs[to_send].msg_hdr = {};
+          w->out_msgs[to_send].msg_hdr.msg_name = &w->peers[i];
+          w->out_msgs[to_send].msg_hdr.msg_namelen = w->in_msgs[i].msg_hdr.msg_namelen;
+          w->out_msgs[to_send].msg_hdr.msg_iov = &w->out_iov[to_send];
+          w->out_msgs[to_send].msg_hdr.msg_iovlen = 1;
+          ++to_send;
+        }
+        // The responses are in our buffers: the image is no longer referenced.
+        w->reader->QuiescentState();
+        int sent = 0;
+        while (sent < to_send) {
+          int n = sendmmsg(fd, w->out_msgs + sent, to_send - sent, 0);
+          if (n < 0) {
+            if (errno == EINTR) continue;
+            // One bad destination (or a full buffer) costs that response only.
+            w->stats->udp_send_errors.store(w->stats->udp_send_errors.load(std::memory_order_relaxed) + 1,
+                                            std::memory_order_relaxed);
+            ++sent;
+            continue;
+          }
+          sent += n;
+        }
+        if (received < kBatch) break;
+      }
+    }
+  }
+  w->reader->Offline();
+}
+
+}  // namespace rootd::server

@@ -1,0 +1,157 @@
+#include "server/config.h"
+
+#include <netinet/in.h>
+
+#include "gtest/gtest.h"
+
+namespace rootd::server {
+namespace {
+
+TEST(ParseSocketAddressTest, AcceptsEveryDocumentedForm) {
+  struct Case {
+    const char* text;
+    int family;
+    uint16_t port;
+    bool explicit_port;
+  } cases[] = {
+      {"192.0.2.1", AF_INET, 53, false},         {"192.0.2.1@5353", AF_INET, 5353, true},
+      {"192.0.2.1:5300", AF_INET, 5300, true},   {"2001:db8::1", AF_INET6, 53, false},
+      {"2001:db8::1@54", AF_INET6, 54, true},    {"[2001:db8::1]", AF_INET6, 53, false},
+      {"[2001:db8::1]:55", AF_INET6, 55, true},  {"::1", AF_INET6, 53, false},
+  };
+  for (const Case& c : cases) {
+    bool explicit_port = false;
+    absl::StatusOr<SocketAddress> address = ParseSocketAddress(c.text, 53, &explicit_port);
+    ASSERT_TRUE(address.ok()) << c.text << ": " << address.status();
+    EXPECT_EQ(address->family(), c.family) << c.text;
+    EXPECT_EQ(address->port(), c.port) << c.text;
+    EXPECT_EQ(explicit_port, c.explicit_port) << c.text;
+  }
+  EXPECT_EQ(ParseSocketAddress("[::1]:53", 0)->ToString(), "[::1]:53");
+  EXPECT_EQ(ParseSocketAddress("127.0.0.1@53", 0)->ToString(), "127.0.0.1@53");
+}
+
+TEST(ParseSocketAddressTest, RejectsBadInput) {
+  for (const char* bad : {"", "example.com", "192.0.2.1@70000", "192.0.2.1@x", "[::1", "[::1]x", "1.2.3.4.5"}) {
+    EXPECT_FALSE(ParseSocketAddress(bad, 53).ok()) << bad;
+  }
+}
+
+TEST(ConfigTest, ParsesEveryKeyWithCommentsAndQuotes) {
+  ServerConfig config;
+  absl::Status s = ParseConfigText(R"(# comment
+zone /z/root.zone   # trailing comment
+trust_anchor /z/root.ds
+verify_at 2017-08-25T00:00:00Z
+listen 192.0.2.1
+listen [2001:db8::1]:8053
+
+port 5300
+workers 3
+tcp_workers 1
+max_udp_payload 1400
+nsid lab1
+identity "host # one"
+version "rootd 1.0"
+control_socket /run/rootd.ctl
+log_level debug
+state_dir /var/lib/rootd
+tcp_idle_timeout 2500
+tcp_max_connections 100
+)",
+                                   "t.conf", &config);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(config.zone, "/z/root.zone");
+  EXPECT_EQ(config.trust_anchor, "/z/root.ds");
+  EXPECT_EQ(config.verify_at, absl::FromUnixSeconds(1503619200));
+  ASSERT_EQ(config.listen.size(), 2u);
+  std::vector<SocketAddress> addresses = config.ListenAddresses();
+  EXPECT_EQ(addresses[0].ToString(), "192.0.2.1@5300");  // the port line applies, whatever its place
+  EXPECT_EQ(addresses[1].ToString(), "[2001:db8::1]:8053");
+  EXPECT_EQ(config.EffectiveWorkers(), 3);
+  EXPECT_EQ(config.EffectiveTcpWorkers(), 1);
+  EXPECT_EQ(config.max_udp_payload, 1400);
+  EXPECT_EQ(config.nsid, "lab1");
+  EXPECT_EQ(config.identity, "host # one");
+  EXPECT_EQ(config.version, "rootd 1.0");
+  EXPECT_EQ(config.ControlSocketPath(), "/run/rootd.ctl");
+  EXPECT_EQ(config.log_level, LogLevel::kDebug);
+  EXPECT_EQ(config.state_dir, "/var/lib/rootd");
+  EXPECT_EQ(config.tcp_idle_timeout_ms, 2500);
+  EXPECT_EQ(config.tcp_max_connections, 100);
+}
+
+TEST(ConfigTest, DefaultsServeLoopbackOnPort5353) {
+  ServerConfig config;
+  std::vector<SocketAddress> addresses = config.ListenAddresses();
+  ASSERT_EQ(addresses.size(), 2u);
+  EXPECT_EQ(addresses[0].ToString(), "127.0.0.1@5353");
+  EXPECT_EQ(addresses[1].ToString(), "[::1]:5353");
+  EXPECT_EQ(config.ControlSocketPath(), ".state/rootd.ctl");
+  EXPECT_GE(config.EffectiveWorkers(), 1);
+}
+
+TEST(ConfigTest, ErrorsNameFileAndLine) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"zone a\nbogus 1\n", "t.conf:2: unknown setting 'bogus'"},
+      {"\n\nport 0\n", "t.conf:3: port: expected an integer"},
+      {"listen 300.1.1.1\n", "t.conf:1: listen: bad IP address"},
+      {"workers\n", "t.conf:1: setting 'workers' has no value"},
+      {"identity \"open\n", "t.conf:1: unterminated quoted value"},
+      {"log_level loud\n", "t.conf:1: log_level: unknown log level"},
+      {"verify_at yesterday\n", "t.conf:1: verify_at: expected an RFC 3339 time"},
+  };
+  for (const Case& c : cases) {
+    ServerConfig config;
+    absl::Status s = ParseConfigText(c.text, "t.conf", &config);
+    ASSERT_FALSE(s.ok()) << c.text;
+    EXPECT_NE(std::string(s.message()).find(c.expected), std::string::npos) << s.message();
+  }
+}
+
+TEST(ConfigTest, FlagsOverrideTheFileAndListenFlagsReplaceItsList) {
+  std::string path = ::testing::TempDir() + "/rootd_config_test.conf";
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs("zone /file.zone\nlisten 192.0.2.1\nlisten 192.0.2.2\nworkers 4\n", f);
+  std::fclose(f);
+  std::string config_flag = "--config=" + path;
+  const char* argv[] = {"rootd", "--zone", "/flag.zone", "--listen", "[::1]", config_flag.c_str(),
+                        "--threads", "2", "--port", "9953", "--trust-anchor=/ta", "--at", "2017-08-25T00:00:00Z",
+                        "--no-verify"};
+  ServerConfig config;
+  absl::Status s = ParseCommandLine(std::size(argv), const_cast<char**>(argv), 1, &config);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(config.zone, "/flag.zone");
+  EXPECT_EQ(config.workers, 2);
+  EXPECT_EQ(config.trust_anchor, "/ta");
+  EXPECT_FALSE(config.verify);
+  ASSERT_EQ(config.ListenAddresses().size(), 1u);
+  EXPECT_EQ(config.ListenAddresses()[0].ToString(), "[::1]:9953");
+}
+
+TEST(ConfigTest, FlagErrorsNameTheFlag) {
+  const char* bad_value[] = {"rootd", "--tcp-max-connections", "none"};
+  ServerConfig config;
+  absl::Status s = ParseCommandLine(3, const_cast<char**>(bad_value), 1, &config);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find("--tcp-max-connections"), std::string::npos) << s.message();
+  const char* positional[] = {"rootd", "zonefile"};
+  EXPECT_FALSE(ParseCommandLine(2, const_cast<char**>(positional), 1, &config).ok());
+  const char* missing[] = {"rootd", "--zone"};
+  EXPECT_FALSE(ParseCommandLine(2, const_cast<char**>(missing), 1, &config).ok());
+  const char* missing_file[] = {"rootd", "--config", "/nonexistent/rootd.conf"};
+  EXPECT_FALSE(ParseCommandLine(3, const_cast<char**>(missing_file), 1, &config).ok());
+}
+
+TEST(ConfigTest, ExampleConfigurationParses) {
+  ServerConfig config;
+  absl::Status s = ParseConfigFile(std::string(ROOTD_SOURCE_DIR) + "/conf/rootd.conf", &config);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(config.ListenAddresses().size(), 2u);
+}
+
+}  // namespace
+}  // namespace rootd::server

@@ -1,0 +1,521 @@
+// End-to-end tests of the rootd binary with real clients (dig, kdig, dnsperf, rootctl, raw
+// sockets). Every wait is bounded; nothing asserts on timing.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/rootd_process.h"
+#include "tests/test_paths.h"
+#include "zone/lab_zone.h"
+
+namespace rootd::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr uint32_t kRealSerial = 2017082100;
+
+std::string Zones() { return SharedDataDir() + "/zones"; }
+std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
+
+std::vector<std::string> RealZoneArgs() {
+  return {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--at",
+          "2017-08-25T00:00:00Z", "--listen", "127.0.0.1", "--listen", "::1", "--threads", "2",
+          "--tcp-idle-timeout", "1000"};
+}
+
+std::string Dig(uint16_t port, const std::string& args, const std::string& server = "127.0.0.1") {
+  return RunCommand("dig @" + server + " -p " + std::to_string(port) + " +tries=1 +time=3 " + args);
+}
+
+int TcpConnect(uint16_t port, bool nonblocking = false) {
+  int fd = socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  if (rc != 0 && !(nonblocking && errno == EINPROGRESS)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::vector<uint8_t> Framed(const std::vector<uint8_t>& message) {
+  std::vector<uint8_t> out;
+  out.reserve(message.size() + 2);
+  out.push_back(static_cast<uint8_t>(message.size() >> 8));
+  out.push_back(static_cast<uint8_t>(message.size()));
+  for (uint8_t b : message) out.push_back(b);  // (insert() trips a GCC 12 -Warray-bounds false positive)
+  return out;
+}
+
+// Reads until the peer closes or `timeout_ms` passes; true if it closed (EOF or reset).
+bool WaitClosed(int fd, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buffer[4096];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return true;
+  }
+  return false;
+}
+
+// One TCP query on a fresh connection; the response or empty.
+std::vector<uint8_t> TcpQuery(uint16_t port, const std::vector<uint8_t>& query) {
+  int fd = TcpConnect(port);
+  if (fd < 0) return {};
+  std::vector<uint8_t> framed = Framed(query);
+  send(fd, framed.data(), framed.size(), MSG_NOSIGNAL);
+  std::vector<uint8_t> in;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (in.size() >= 2 && in.size() >= 2u + (in[0] << 8 | in[1])) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    uint8_t buffer[4096];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.insert(in.end(), buffer, buffer + n);
+  }
+  close(fd);
+  if (in.size() < 2 || in.size() < 2u + (in[0] << 8 | in[1])) return {};
+  return std::vector<uint8_t>(in.begin() + 2, in.begin() + 2 + (in[0] << 8 | in[1]));
+}
+
+// One rootd on the real 2017 root zone, shared by the tests of this suite.
+class RealZoneTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    port_ = FreePort();
+    dir_ = MakeTempDir("real");
+    server_ = new RootdProcess(dir_, RealZoneArgs(), port_);
+    ready_ = server_->WaitReady();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(ready_) << server_->Log(); }
+
+  static inline uint16_t port_ = 0;
+  static inline std::string dir_;
+  static inline RootdProcess* server_ = nullptr;
+  static inline bool ready_ = false;
+};
+
+TEST_F(RealZoneTest, AnswersOverUdpAndTcpOnBothFamilies) {
+  for (const char* transport : {"+notcp", "+tcp"}) {
+    for (const char* server : {"127.0.0.1", "::1"}) {
+      SCOPED_TRACE(std::string(transport) + " " + server);
+      std::string soa = Dig(port_, std::string(transport) + " +norec . SOA", server);
+      EXPECT_THAT(soa, HasSubstr("status: NOERROR"));
+      EXPECT_THAT(soa, HasSubstr("flags: qr aa;"));
+      EXPECT_THAT(soa, HasSubstr("2017082100"));
+
+      std::string referral = Dig(port_, std::string(transport) + " +norec www.example.com A", server);
+      EXPECT_THAT(referral, HasSubstr("status: NOERROR"));
+      EXPECT_THAT(referral, HasSubstr("ANSWER: 0, AUTHORITY: 13"));
+      EXPECT_THAT(referral, HasSubstr("com.\t\t\t172800\tIN\tNS\ta.gtld-servers.net."));
+      EXPECT_THAT(referral, Not(HasSubstr("flags: qr aa")));
+
+      std::string nx = Dig(port_, std::string(transport) + " +norec +dnssec no-such-tld-xyz. A", server);
+      EXPECT_THAT(nx, HasSubstr("status: NXDOMAIN"));
+      EXPECT_THAT(nx, HasSubstr("NSEC"));
+    }
+  }
+}
+
+TEST_F(RealZoneTest, DnskeyWithSignaturesOverKdig) {
+  for (const char* transport : {"+notcp", "+tcp"}) {
+    std::string out = RunCommand("kdig @127.0.0.1 -p " + std::to_string(port_) + " " + transport +
+                                 " +retry=0 +time=3 +dnssec +norec . DNSKEY");
+    EXPECT_THAT(out, HasSubstr("status: NOERROR")) << out;
+    EXPECT_THAT(out, HasSubstr("DNSKEY\t257 3 8"));
+    EXPECT_THAT(out, HasSubstr("DNSKEY\t256 3 8"));
+    EXPECT_THAT(out, HasSubstr("RRSIG\tDNSKEY 8 0 172800"));
+  }
+}
+
+TEST_F(RealZoneTest, TruncatedAt512IsFetchedWholeOverTcpByDig) {
+  std::string out = Dig(port_, "+norec +dnssec +bufsize=512 . DNSKEY");
+  EXPECT_THAT(out, HasSubstr("Truncated, retrying in TCP mode"));
+  EXPECT_THAT(out, HasSubstr("status: NOERROR"));
+  EXPECT_THAT(out, HasSubstr("ANSWER: 4,"));  // three keys and the signature, whole
+  // The UDP answer itself has TC and fits 512 octets.
+  auto udp = UdpExchange(port_, MakeWireQuery(7, ".", 48, 512, true), 3000);
+  ASSERT_TRUE(udp.has_value());
+  EXPECT_LE(udp->size(), 512u);
+  EXPECT_TRUE((*udp)[2] & 0x02);
+}
+
+TEST_F(RealZoneTest, SurvivesABurstOfMalformedUdp) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port_);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::mt19937 random(42);
+  std::vector<uint8_t> valid = MakeWireQuery(9, "com", 2, 1232, true);
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<uint8_t> packet;
+    switch (i % 4) {
+      case 0:  // random bytes of random length, including empty
+        packet.resize(random() % 600);
+        for (uint8_t& b : packet) b = static_cast<uint8_t>(random());
+        break;
+      case 1:  // a valid query cut short
+        packet.assign(valid.begin(), valid.begin() + random() % valid.size());
+        break;
+      case 2:  // a valid query with a few bytes flipped
+        packet = valid;
+        for (int k = 0; k < 3; ++k) packet[random() % packet.size()] ^= static_cast<uint8_t>(1 + random() % 255);
+        break;
+      case 3:  // a response (QR set): must be dropped, never answered
+        packet = valid;
+        packet[2] |= 0x80;
+        break;
+    }
+    sendto(fd, packet.data(), packet.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  close(fd);
+  // The burst may overflow the socket buffer and cost a query of ours too: that is UDP, so
+  // ask a few times.
+  std::optional<std::vector<uint8_t>> response;
+  for (int attempt = 0; attempt < 10 && !response; ++attempt) response = UdpExchange(port_, MakeWireQuery(10, ".", 6), 1000);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(SoaSerial(*response), kRealSerial);
+  EXPECT_THAT(Dig(port_, "+tcp . SOA"), HasSubstr("status: NOERROR"));
+}
+
+TEST_F(RealZoneTest, ThousandConcurrentTcpConnections) {
+  constexpr int kConnections = 1000;
+  rlimit limit;
+  getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < kConnections + 200) {
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, kConnections + 500);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  ASSERT_GE(limit.rlim_cur, static_cast<rlim_t>(kConnections + 100)) << "RLIMIT_NOFILE too low";
+
+  std::vector<int> fds;
+  for (int i = 0; i < kConnections; ++i) {
+    int fd = TcpConnect(port_, /*nonblocking=*/true);
+    ASSERT_GE(fd, 0) << i;
+    fds.push_back(fd);
+  }
+  // Every connection open at once; each sends its query when connected, reads its answer.
+  std::vector<bool> sent(kConnections, false), done(kConnections, false);
+  std::vector<std::vector<uint8_t>> in(kConnections);
+  int answered = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (answered < kConnections && std::chrono::steady_clock::now() < deadline) {
+    std::vector<pollfd> polls;
+    std::vector<int> index;
+    for (int i = 0; i < kConnections; ++i) {
+      if (done[i]) continue;
+      polls.push_back({fds[i], static_cast<short>(sent[i] ? POLLIN : POLLOUT), 0});
+      index.push_back(i);
+    }
+    if (poll(polls.data(), polls.size(), 200) <= 0) continue;
+    for (size_t k = 0; k < polls.size(); ++k) {
+      int i = index[k];
+      if (polls[k].revents == 0) continue;
+      if (!sent[i]) {
+        std::vector<uint8_t> q = Framed(MakeWireQuery(static_cast<uint16_t>(i), "com", 2));
+        if (send(fds[i], q.data(), q.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(q.size())) sent[i] = true;
+        continue;
+      }
+      uint8_t buffer[4096];
+      ssize_t n = recv(fds[i], buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        done[i] = true;  // closed without an answer: counted as a failure below
+        continue;
+      }
+      in[i].insert(in[i].end(), buffer, buffer + n);
+      if (in[i].size() >= 2 && in[i].size() >= 2u + (in[i][0] << 8 | in[i][1])) {
+        std::vector<uint8_t> response(in[i].begin() + 2, in[i].end());
+        if (response[0] == static_cast<uint8_t>(i >> 8) && response[1] == static_cast<uint8_t>(i) &&
+            Rcode(response) == 0)
+          ++answered;
+        done[i] = true;
+      }
+    }
+  }
+  for (int fd : fds) close(fd);
+  EXPECT_EQ(answered, kConnections);
+}
+
+TEST_F(RealZoneTest, PipelinedQueriesAreAnsweredInOrder) {
+  int fd = TcpConnect(port_);
+  ASSERT_GE(fd, 0);
+  std::vector<uint8_t> all;
+  const char* names[] = {".", "com", "org", "no-such-tld-xyz", "net"};
+  for (int i = 0; i < 5; ++i) {
+    std::vector<uint8_t> q = Framed(MakeWireQuery(static_cast<uint16_t>(100 + i), names[i], i == 0 ? 48 : 2, 4096, true));
+    all.insert(all.end(), q.begin(), q.end());
+  }
+  ASSERT_EQ(send(fd, all.data(), all.size(), MSG_NOSIGNAL), static_cast<ssize_t>(all.size()));
+  std::vector<uint8_t> in;
+  std::vector<uint16_t> ids;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ids.size() < 5 && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    uint8_t buffer[65536];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.insert(in.end(), buffer, buffer + n);
+    while (in.size() >= 2 && in.size() >= 2u + (in[0] << 8 | in[1])) {
+      size_t length = in[0] << 8 | in[1];
+      ids.push_back(static_cast<uint16_t>(in[2] << 8 | in[3]));
+      in.erase(in.begin(), in.begin() + 2 + length);
+    }
+  }
+  close(fd);
+  EXPECT_THAT(ids, ::testing::ElementsAre(100, 101, 102, 103, 104));
+}
+
+TEST_F(RealZoneTest, SlowAndMalformedTcpClientsLoseOnlyTheirConnection) {
+  // Half a message, then silence: closed after the idle timeout (1 s here).
+  int slow = TcpConnect(port_);
+  ASSERT_GE(slow, 0);
+  std::vector<uint8_t> q = Framed(MakeWireQuery(1, "com", 2));
+  send(slow, q.data(), q.size() / 2, MSG_NOSIGNAL);
+  // Garbage in a well-formed frame: the engine drops it, the connection goes at once.
+  int garbage = TcpConnect(port_);
+  ASSERT_GE(garbage, 0);
+  std::vector<uint8_t> junk = Framed({'n', 'o', 't', ' ', 'd', 'n', 's'});
+  send(garbage, junk.data(), junk.size(), MSG_NOSIGNAL);
+  // An empty frame, too.
+  int empty = TcpConnect(port_);
+  ASSERT_GE(empty, 0);
+  uint8_t zero[2] = {0, 0};
+  send(empty, zero, 2, MSG_NOSIGNAL);
+  // A connection that never sends anything.
+  int idle = TcpConnect(port_);
+  ASSERT_GE(idle, 0);
+
+  EXPECT_TRUE(WaitClosed(garbage, 5000));
+  EXPECT_TRUE(WaitClosed(empty, 5000));
+  // Everyone else is still served meanwhile.
+  std::vector<uint8_t> response = TcpQuery(port_, MakeWireQuery(2, ".", 6));
+  ASSERT_FALSE(response.empty());
+  EXPECT_EQ(SoaSerial(response), kRealSerial);
+  EXPECT_TRUE(WaitClosed(slow, 10000));
+  EXPECT_TRUE(WaitClosed(idle, 10000));
+  for (int fd : {slow, garbage, empty, idle}) close(fd);
+  auto udp = UdpExchange(port_, MakeWireQuery(3, ".", 6), 3000);
+  ASSERT_TRUE(udp.has_value());
+  EXPECT_EQ(SoaSerial(*udp), kRealSerial);
+}
+
+TEST_F(RealZoneTest, RootctlStatusAndStats) {
+  int status = -1;
+  std::string socket = " --socket " + server_->control_socket() + " ";
+  std::string text = RunCommand(Rootctl() + socket + "status", &status);
+  EXPECT_EQ(status, 0) << text;
+  EXPECT_THAT(text, HasSubstr("serial        2017082100"));
+  EXPECT_THAT(text, HasSubstr("tlds          1547"));
+  EXPECT_THAT(text, HasSubstr("key 19036"));  // the loader's summary names the keys and roles
+  std::string json = RunCommand(Rootctl() + socket + "--json status", &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_THAT(json, HasSubstr("\"serial\":2017082100"));
+  std::string stats = RunCommand(Rootctl() + socket + "--json stats", &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_THAT(stats, HasSubstr("\"queries\":"));
+  EXPECT_THAT(stats, HasSubstr("\"rcodes\":{"));
+  EXPECT_THAT(RunCommand(Rootctl() + socket + "stats"), HasSubstr("udp ipv4"));
+  RunCommand(Rootctl() + socket + "bogus", &status);
+  EXPECT_EQ(status, 2);
+}
+
+TEST_F(RealZoneTest, CorruptZoneReloadIsRefusedAndTheOldSerialKeepsAnswering) {
+  // The real zone with its serial changed: the SOA signature no longer verifies.
+  std::string text = ReadFileText(Zones() + "/root.zone");
+  size_t at = text.find("2017082100");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 10, "2017082199");
+  std::string corrupt = dir_ + "/corrupt.zone";
+  WriteFileText(corrupt, text);
+  WriteFileText(dir_ + "/unparsable.zone", ". 86400 IN SOA garbage\n");
+  for (const std::string& zone : {corrupt, dir_ + "/unparsable.zone", dir_ + "/missing.zone"}) {
+    int status = -1;
+    std::string out = RunCommand(Rootctl() + " --socket " + server_->control_socket() + " reload " + zone, &status);
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_THAT(out, HasSubstr("still serving serial 2017082100"));
+    auto response = UdpExchange(port_, MakeWireQuery(4, ".", 6), 3000);
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(SoaSerial(*response), kRealSerial);
+  }
+  EXPECT_THAT(server_->Log(), HasSubstr("reload of " + corrupt + " failed"));
+  // A good reload still works afterwards.
+  int status = -1;
+  std::string out = RunCommand(Rootctl() + " --socket " + server_->control_socket() + " reload", &status);
+  EXPECT_EQ(status, 0) << out;
+}
+
+// Two lab zones with the same keys and different serials.
+struct LabPair {
+  std::string a, b, anchor;
+  uint32_t serial_a = 0, serial_b = 0;
+};
+
+LabPair MakeLabPair(const std::string& dir) {
+  LabPair pair;
+  zone::LabZoneOptions options;
+  options.tld_count = 60;
+  options.now = absl::Now();
+  options.serial = 2026010100;
+  absl::StatusOr<zone::LabZone> a = zone::GenerateLabZone(options);
+  options.serial = 2026010101;
+  absl::StatusOr<zone::LabZone> b = zone::GenerateLabZone(options);
+  EXPECT_TRUE(a.ok() && b.ok());
+  if (!a.ok() || !b.ok()) return pair;
+  pair.a = dir + "/a.zone";
+  pair.b = dir + "/b.zone";
+  pair.anchor = dir + "/lab.ds";
+  WriteFileText(pair.a, a->text);
+  WriteFileText(pair.b, b->text);
+  WriteFileText(pair.anchor, a->trust_anchor_ds);
+  pair.serial_a = a->serial;
+  pair.serial_b = b->serial;
+  return pair;
+}
+
+TEST(RootdReloadTest, ReloadUnderLoadLosesNoQueryAndAnswersStayConsistent) {
+  std::string dir = MakeTempDir("reload");
+  LabPair lab = MakeLabPair(dir);
+  ASSERT_FALSE(lab.a.empty());
+  uint16_t port = FreePort();
+  RootdProcess server(dir, {"--zone", lab.a, "--trust-anchor", lab.anchor, "--listen", "127.0.0.1", "--threads", "2"},
+                      port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+
+  WriteFileText(dir + "/queries", ". SOA\ncom NS\nwww.example.com A\n. DNSKEY\nno-such-tld-xyz A\n");
+  std::string dnsperf_output;
+  std::thread load([&] {
+    dnsperf_output = RunCommand("dnsperf -s 127.0.0.1 -p " + std::to_string(port) + " -d " + dir +
+                                "/queries -l 4 -c 4 -Q 4000 -t 3");
+  });
+  // Meanwhile: SOA answers must always be NOERROR with one of the two serials.
+  std::atomic<bool> stop{false};
+  std::atomic<int> checked{0}, inconsistent{0};
+  std::set<uint32_t> seen;
+  std::thread checker([&] {
+    for (uint16_t id = 1; !stop.load(); ++id) {
+      auto response = UdpExchange(port, MakeWireQuery(id, ".", 6), 2000);
+      if (!response) {
+        inconsistent.fetch_add(1);
+        continue;
+      }
+      std::optional<uint32_t> serial = SoaSerial(*response);
+      if (Rcode(*response) != 0 || !serial || (*serial != lab.serial_a && *serial != lab.serial_b)) {
+        inconsistent.fetch_add(1);
+      } else {
+        seen.insert(*serial);
+      }
+      checked.fetch_add(1);
+    }
+  });
+  std::string control = " --socket " + server.control_socket() + " ";
+  for (int i = 0; i < 6; ++i) {
+    const std::string& zone = i % 2 == 0 ? lab.b : lab.a;
+    int status = -1;
+    std::string out = RunCommand(Rootctl() + control + "reload " + zone, &status);
+    EXPECT_EQ(status, 0) << out;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  load.join();
+  stop.store(true);
+  checker.join();
+
+  EXPECT_THAT(dnsperf_output, HasSubstr("Queries lost:         0 ")) << dnsperf_output;
+  EXPECT_GT(checked.load(), 0);
+  EXPECT_EQ(inconsistent.load(), 0);
+  EXPECT_EQ(seen.size(), 2u);
+  std::string status_json = RunCommand(Rootctl() + control + "--json status");
+  EXPECT_THAT(status_json, HasSubstr("\"reloads_ok\":6"));
+
+  // SIGHUP reloads the current file: rewrite a.zone (now current) with b's content.
+  WriteFileText(lab.a, ReadFileText(lab.b));
+  server.Signal(SIGHUP);
+  bool switched = false;
+  for (int i = 0; i < 100 && !switched; ++i) {
+    auto response = UdpExchange(port, MakeWireQuery(5, ".", 6), 1000);
+    switched = response && SoaSerial(*response) == lab.serial_b;
+    if (!switched) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(switched) << server.Log();
+  EXPECT_EQ(server.Stop(), 0) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("SIGTERM: shutting down"));
+}
+
+TEST(RootdStartTest, RefusesToStartWhenThePortIsTaken) {
+  std::string dir = MakeTempDir("port");
+  uint16_t port = FreePort();
+  RootdProcess first(dir + "", RealZoneArgs(), port);
+  ASSERT_TRUE(first.WaitReady()) << first.Log();
+  std::string dir2 = MakeTempDir("port2");
+  RootdProcess second(dir2, RealZoneArgs(), port);
+  int status = second.WaitExit(15000);
+  EXPECT_EQ(status, 1);
+  EXPECT_THAT(second.Log(), HasSubstr("Address already in use"));
+  // The first one is unaffected.
+  auto response = UdpExchange(port, MakeWireQuery(6, ".", 6), 3000);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(SoaSerial(*response), kRealSerial);
+}
+
+TEST(RootdStartTest, RefusesToStartWithAnInvalidZone) {
+  std::string dir = MakeTempDir("invalid");
+  // Verified "now", the 2017 signatures have long expired.
+  RootdProcess expired(dir, {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds"},
+                       FreePort());
+  EXPECT_EQ(expired.WaitExit(30000), 1);
+  EXPECT_THAT(expired.Log(), HasSubstr("not starting: zone not loaded"));
+
+  WriteFileText(dir + "/bad.zone", "this is not a zone\n");
+  std::string dir2 = MakeTempDir("invalid2");
+  RootdProcess bad(dir2, {"--zone", dir + "/bad.zone"}, FreePort());
+  EXPECT_EQ(bad.WaitExit(15000), 1);
+  EXPECT_THAT(bad.Log(), HasSubstr("bad.zone:1"));
+
+  std::string dir3 = MakeTempDir("invalid3");
+  RootdProcess flags(dir3, {"--workers", "many"}, FreePort());
+  EXPECT_EQ(flags.WaitExit(15000), 2);
+  EXPECT_THAT(flags.Log(), HasSubstr("--workers"));
+}
+
+TEST(RootdStartTest, DefaultRunServesTheLabZoneWithItsTrustAnchor) {
+  std::string dir = MakeTempDir("default");
+  uint16_t port = FreePort();
+  RootdProcess server(dir, {"--threads", "1"}, port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("its trust anchor (DS) is " + dir + "/lab-root.ds"));
+  EXPECT_THAT(ReadFileText(dir + "/lab-root.ds"), HasSubstr(" IN DS "));
+  std::string out = Dig(port, "+dnssec +norec . DNSKEY");
+  EXPECT_THAT(out, HasSubstr("status: NOERROR"));
+  EXPECT_THAT(out, HasSubstr("RRSIG\tDNSKEY"));
+  EXPECT_THAT(Dig(port, "+norec . SOA", "::1"), HasSubstr("status: NOERROR"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace rootd::testing

@@ -1,0 +1,254 @@
+#include "tests/server/rootd_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tests/test_paths.h"
+
+namespace rootd::testing {
+
+namespace {
+
+bool CanBind(int family, int type, uint16_t port) {
+  int fd = socket(family, type, 0);
+  if (fd < 0) return false;
+  sockaddr_storage storage{};
+  socklen_t size;
+  if (family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    size = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    a->sin6_addr = in6addr_loopback;
+    size = sizeof *a;
+  }
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&storage), size) == 0;
+  close(fd);
+  return ok;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+size_t SkipName(const std::vector<uint8_t>& m, size_t p) {
+  while (p < m.size()) {
+    uint8_t len = m[p];
+    if (len == 0) return p + 1;
+    if ((len & 0xc0) == 0xc0) return p + 2;
+    p += 1 + len;
+  }
+  return m.size() + 1;
+}
+
+}  // namespace
+
+uint16_t FreePort() {
+  std::mt19937 random(static_cast<unsigned>(getpid() ^ NowMs()));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    uint16_t port = static_cast<uint16_t>(20000 + random() % 30000);
+    if (CanBind(AF_INET, SOCK_DGRAM, port) && CanBind(AF_INET, SOCK_STREAM, port) &&
+        CanBind(AF_INET6, SOCK_DGRAM, port) && CanBind(AF_INET6, SOCK_STREAM, port))
+      return port;
+  }
+  return 0;
+}
+
+std::string RunCommand(const std::string& command, int* status) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return "";
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  int raw = pclose(pipe);
+  if (status) *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return output;
+}
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFileText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::string MakeTempDir(const std::string& name) {
+  std::string dir = ::testing::TempDir() + "/rootd_" + name + "_" + std::to_string(getpid());
+  RunCommand("rm -rf '" + dir + "'");
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+RootdProcess::RootdProcess(const std::string& dir, std::vector<std::string> args, uint16_t port)
+    : dir_(dir), port_(port) {
+  std::string binary = BinaryDir() + "/server/rootd";
+  std::string log = dir + "/rootd.log";
+  args.insert(args.begin(), binary);
+  for (std::string extra : {"--port", "--state-dir", "--control-socket"}) {
+    args.push_back(extra);
+    args.push_back(extra == "--port" ? std::to_string(port) : extra == "--state-dir" ? dir : control_socket());
+  }
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+}
+
+RootdProcess::~RootdProcess() {
+  if (pid_ > 0) Stop();
+}
+
+bool RootdProcess::WaitReady() {
+  int64_t deadline = NowMs() + 30000;
+  std::vector<uint8_t> query = MakeWireQuery(1, ".", 6);
+  while (NowMs() < deadline) {
+    if (WaitExit(0) != -1) return false;
+    if (UdpExchange(port_, query, 200)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int RootdProcess::WaitExit(int timeout_ms) {
+  if (pid_ <= 0) return exit_status_;
+  int64_t deadline = NowMs() + timeout_ms;
+  while (true) {
+    int status = 0;
+    pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_status_;
+    }
+    if (NowMs() >= deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void RootdProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int RootdProcess::Stop() {
+  if (pid_ <= 0) return exit_status_;
+  kill(pid_, SIGTERM);
+  int status = WaitExit(10000);
+  if (status == -1) {
+    kill(pid_, SIGKILL);
+    WaitExit(5000);
+    return -1;
+  }
+  return status;
+}
+
+std::string RootdProcess::Log() const { return ReadFileText(dir_ + "/rootd.log"); }
+
+std::vector<uint8_t> MakeWireQuery(uint16_t id, const std::string& name, uint16_t qtype, uint16_t edns_size,
+                                   bool dnssec_ok) {
+  std::vector<uint8_t> q = {static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id), 0, 0, 0, 1, 0, 0, 0, 0, 0,
+                            static_cast<uint8_t>(edns_size > 0 ? 1 : 0)};
+  size_t start = 0;
+  while (start < name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    if (dot > start) {
+      q.push_back(static_cast<uint8_t>(dot - start));
+      q.insert(q.end(), name.begin() + start, name.begin() + dot);
+    }
+    start = dot + 1;
+  }
+  q.push_back(0);
+  q.insert(q.end(), {static_cast<uint8_t>(qtype >> 8), static_cast<uint8_t>(qtype), 0, 1});
+  if (edns_size > 0) {
+    q.insert(q.end(), {0, 0, 41, static_cast<uint8_t>(edns_size >> 8), static_cast<uint8_t>(edns_size), 0, 0,
+                       static_cast<uint8_t>(dnssec_ok ? 0x80 : 0), 0, 0, 0});
+  }
+  return q;
+}
+
+std::optional<std::vector<uint8_t>> UdpExchange(uint16_t port, const std::vector<uint8_t>& query, int timeout_ms,
+                                                bool ipv6) {
+  int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+  sockaddr_storage storage{};
+  socklen_t size;
+  if (ipv6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    a->sin6_addr = in6addr_loopback;
+    size = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    size = sizeof *a;
+  }
+  std::optional<std::vector<uint8_t>> result;
+  if (sendto(fd, query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&storage), size) ==
+      static_cast<ssize_t>(query.size())) {
+    int64_t deadline = NowMs() + timeout_ms;
+    while (NowMs() < deadline) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(deadline - NowMs())) <= 0) continue;
+      std::vector<uint8_t> buffer(65535);
+      ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
+      if (n <= 0) break;
+      buffer.resize(n);
+      if (buffer.size() >= 2 && buffer[0] == query[0] && buffer[1] == query[1]) {
+        result = std::move(buffer);
+        break;
+      }
+    }
+  }
+  close(fd);
+  return result;
+}
+
+std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& m) {
+  if (m.size() < 12 || (m[6] << 8 | m[7]) == 0) return std::nullopt;
+  size_t p = SkipName(m, 12) + 4;        // question
+  p = SkipName(m, p);                    // answer owner
+  if (p + 10 > m.size() || (m[p] << 8 | m[p + 1]) != 6) return std::nullopt;
+  p += 10;
+  p = SkipName(m, SkipName(m, p));       // MNAME, RNAME
+  if (p + 4 > m.size()) return std::nullopt;
+  return uint32_t{m[p]} << 24 | uint32_t{m[p + 1]} << 16 | uint32_t{m[p + 2]} << 8 | m[p + 3];
+}
+
+}  // namespace rootd::testing

@@ -1,0 +1,64 @@
+// Test helpers: run the built rootd as a child process on a free loopback port, and speak
+// DNS to it over plain sockets.
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rootd::testing {
+
+// A port free on 127.0.0.1 and ::1 for UDP and TCP (at the time of the call).
+uint16_t FreePort();
+
+// Runs `command` with sh -c; returns stdout+stderr, and the exit status in *status.
+std::string RunCommand(const std::string& command, int* status = nullptr);
+
+std::string ReadFileText(const std::string& path);
+void WriteFileText(const std::string& path, const std::string& text);
+
+// A fresh directory under the test temp dir.
+std::string MakeTempDir(const std::string& name);
+
+class RootdProcess {
+ public:
+  // Starts build/server/rootd with `args`; its stderr goes to dir/rootd.log.
+  RootdProcess(const std::string& dir, std::vector<std::string> args, uint16_t port);
+  ~RootdProcess();
+
+  // Waits until the server answers an SOA query over UDP; false if it exits or 30 s pass.
+  bool WaitReady();
+  // Waits (bounded) for the process to exit; its exit status, or -1 on timeout.
+  int WaitExit(int timeout_ms);
+  // SIGTERM, then waits (bounded, SIGKILL after); the exit status.
+  int Stop();
+  void Signal(int sig);
+
+  std::string Log() const;
+  std::string control_socket() const { return dir_ + "/rootd.ctl"; }
+  uint16_t port() const { return port_; }
+
+ private:
+  std::string dir_;
+  uint16_t port_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+};
+
+// A DNS query in wire format (class IN, RD clear); with EDNS (DO set if `dnssec_ok`) when
+// `edns_size` > 0.
+std::vector<uint8_t> MakeWireQuery(uint16_t id, const std::string& name, uint16_t qtype, uint16_t edns_size = 0,
+                                   bool dnssec_ok = false);
+
+// Sends `query` over UDP to 127.0.0.1 (or ::1) and returns the response, or nothing after
+// `timeout_ms`.
+std::optional<std::vector<uint8_t>> UdpExchange(uint16_t port, const std::vector<uint8_t>& query, int timeout_ms,
+                                                bool ipv6 = false);
+
+// The SOA serial in the answer section of `response`, if any.
+std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& response);
+inline int Rcode(const std::vector<uint8_t>& response) { return response.size() >= 4 ? (response[3] & 0x0f) : -1; }
+
+}  // namespace rootd::testing
