@@ -232,7 +232,12 @@ class ResponseWriter {
  public:
   ResponseWriter(const EngineConfig& config, const Request& request, const Parsed& parsed, uint8_t* out,
                  size_t capacity)
-      : config_(config), request_(request), parsed_(parsed), out_(out), capacity_(std::min(capacity, kMaxMessage)) {}
+      : config_(config), request_(request), parsed_(parsed), out_(out), capacity_(std::min(capacity, kMaxMessage)) {
+    // NSID is informational: a long one is left out rather than let the OPT record, behind a
+    // long question, overflow the client's limit (every other part of the OPT always fits).
+    nsid_ = parsed_.nsid_requested && !config_.nsid.empty();
+    if (nsid_ && parsed_.question_end + OptSize() > Limit()) nsid_ = false;
+  }
 
   size_t Header(uint8_t rcode, bool authoritative, bool with_question) {
     const uint8_t* q = request_.data;
@@ -263,7 +268,7 @@ class ResponseWriter {
   size_t OptSize() const {
     if (!parsed_.edns) return 0;
     size_t size = 11;
-    if (parsed_.nsid_requested && !config_.nsid.empty()) size += 4 + config_.nsid.size();
+    if (nsid_) size += 4 + config_.nsid.size();
     if (CookieEnabled()) size += 4 + kClientCookieSize + kServerCookieSize;
     return size;
   }
@@ -277,7 +282,7 @@ class ResponseWriter {
                               static_cast<uint8_t>(parsed_.dnssec_ok ? kEdnsFlagDo >> 8 : 0), 0};
     std::memcpy(o, fixed, sizeof fixed);
     size_t at = 11;
-    if (parsed_.nsid_requested && !config_.nsid.empty()) {
+    if (nsid_) {
       Put16(o + at, kOptionNsid);
       Put16(o + at + 2, static_cast<uint16_t>(config_.nsid.size()));
       std::memcpy(o + at + 4, config_.nsid.data(), config_.nsid.size());
@@ -393,6 +398,7 @@ class ResponseWriter {
   const Parsed& parsed_;
   uint8_t* out_;
   size_t capacity_;
+  bool nsid_ = false;  // the response carries the NSID option
 };
 
 }  // namespace

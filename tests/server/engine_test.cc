@@ -235,6 +235,22 @@ TEST_F(EngineTest, EdnsVersionPayloadAndOptions) {
   EXPECT_EQ(r.bytes[4 + 1], 1) << "question echoed";
 }
 
+TEST_F(EngineTest, LongNsidIsLeftOutWhereItWouldOverflowTheLimit) {
+  // From fuzz/engine_fuzzer: a 255-octet NSID behind a 253-octet QNAME made a 539-octet
+  // REFUSED, past the 512-octet UDP limit and past the end of a 512-octet output buffer.
+  Engine engine(EngineConfig{.nsid = std::string(255, 'n')});
+  const QueryOptions o{.edns = true, .udp_payload = 512, .options = {{3, ""}}};
+  std::string name;
+  for (int i = 0; i < 4; ++i) name += std::string(62, 'a') + ".";
+  auto r = Ask(engine, *image_, MakeQuery(name, dns::kTypeAxfr, o));
+  EXPECT_EQ(r.info.rcode, 5);
+  EXPECT_TRUE(Decode(r.bytes).opt);
+  EXPECT_EQ(r.bytes.size(), 12 + 253 + 4 + 11u) << "an OPT record without the NSID option";
+  // Behind a short question the same NSID fits, and is sent.
+  r = Ask(engine, *image_, MakeQuery(".", dns::kTypeAxfr, o));
+  EXPECT_EQ(r.bytes.size(), 12 + 1 + 4 + 11 + 4 + 255u);
+}
+
 TEST_F(EngineTest, TwoOptRecordsAreFormErr) {
   auto q = MakeQuery(".", dns::kTypeSoa, QueryOptions{.edns = true});
   const std::vector<uint8_t> opt(q.end() - 11, q.end());
