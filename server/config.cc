@@ -13,6 +13,8 @@ namespace rootd::server {
 
 namespace {
 
+constexpr size_t kMaxNsidLength = 128;
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -126,6 +128,9 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     if (auto s = ParseInt(where, key, value, 512, 65535, &number); !s.ok()) return s;
     config->max_udp_payload = static_cast<uint16_t>(number);
   } else if (key == "nsid") {
+    // An identifier, not a payload: long enough for any hostname, short enough that the OPT
+    // always fits a 512-octet response behind the longest question.
+    if (value.size() > kMaxNsidLength) return Error(where, Cat("nsid: longer than ", kMaxNsidLength, " octets"));
     config->nsid = std::string(value);
   } else if (key == "identity") {
     config->identity = std::string(value);

@@ -103,6 +103,8 @@ TEST(ConfigTest, ErrorsNameFileAndLine) {
       {"identity \"open\n", "t.conf:1: unterminated quoted value"},
       {"log_level loud\n", "t.conf:1: log_level: unknown log level"},
       {"verify_at yesterday\n", "t.conf:1: verify_at: expected an RFC 3339 time"},
+      {"nsid xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+       "t.conf:1: nsid: longer than 128 octets"},
   };
   for (const Case& c : cases) {
     ServerConfig config;
