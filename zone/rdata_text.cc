@@ -12,6 +12,7 @@
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/type_bitmap.h"
 #include "zone/zone.h"
 
 namespace rootd::zone {
@@ -411,8 +412,7 @@ class RdataEncoder {
     return high < 0 || Bad(src_.tokens.back(), Cat("hex in ", what));
   }
 
-  // The NSEC type bit maps (RFC 4034 4.1.2): one window per used high octet, each as long as
-  // its last non-zero octet.
+  // The NSEC type bit maps (RFC 4034 4.1.2) of the remaining type mnemonics.
   bool TypeBitmap() {
     std::vector<uint16_t> types;
     types.reserve(src_.tokens.size() - next_);
@@ -422,20 +422,7 @@ class RdataEncoder {
       if (!v) return Fail(t.line, Cat("unknown type '", t.text, "'"));
       types.push_back(*v);
     }
-    std::sort(types.begin(), types.end());
-    for (size_t i = 0; i < types.size();) {
-      const uint8_t window = static_cast<uint8_t>(types[i] >> 8);
-      std::array<uint8_t, 32> bits{};
-      size_t length = 0;
-      for (; i < types.size() && types[i] >> 8 == window; ++i) {
-        const uint8_t low = static_cast<uint8_t>(types[i]);
-        bits[low / 8] |= static_cast<uint8_t>(0x80 >> (low % 8));
-        length = low / 8 + 1;
-      }
-      out_.push_back(static_cast<char>(window));
-      out_.push_back(static_cast<char>(length));
-      out_.append(reinterpret_cast<const char*>(bits.data()), length);
-    }
+    out_ += EncodeTypeBitmap(std::move(types));
     return true;
   }
 
