@@ -33,8 +33,6 @@ class BodyBuilder {
   uint16_t Absolute(size_t body_offset) const;
   void WriteName(std::string_view name, bool compress);
   void WriteRdata(uint16_t type, std::string_view rdata);
-  void Put16(uint16_t v);
-  void Put32(uint32_t v);
 
   std::string bytes_;
   std::vector<uint16_t> pointers_;

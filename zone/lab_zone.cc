@@ -14,6 +14,7 @@
 #include "zone/seeded_stream.h"
 #include "zone/signer.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -114,15 +115,6 @@ Record MakeRecord(std::string owner, uint16_t type, uint32_t ttl, std::string rd
   r.ttl = ttl;
   r.rdata = std::move(rdata);
   return r;
-}
-
-void Put16(std::string& out, uint16_t v) {
-  out += static_cast<char>(v >> 8);
-  out += static_cast<char>(v & 0xff);
-}
-void Put32(std::string& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v & 0xffff));
 }
 
 std::string ParseIpv4(std::string_view text) {

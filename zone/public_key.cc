@@ -9,6 +9,7 @@
 #include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -59,7 +60,7 @@ absl::StatusOr<EvpPkeyPtr> RsaKey(std::string_view key) {
   size_t at = 1;
   if (exp_len == 0) {
     if (key.size() < 3) return absl::InvalidArgumentError("truncated RSA exponent length");
-    exp_len = static_cast<size_t>(static_cast<uint8_t>(key[1])) << 8 | static_cast<uint8_t>(key[2]);
+    exp_len = Get16(key, 1);
     at = 3;
   }
   if (exp_len == 0 || key.size() <= at + exp_len) return absl::InvalidArgumentError("truncated RSA key");

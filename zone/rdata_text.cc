@@ -14,6 +14,7 @@
 #include "zone/text.h"
 #include "zone/type_bitmap.h"
 #include "zone/zone.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -43,16 +44,6 @@ std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max) {
     if (v > max) return std::nullopt;
   }
   return v;
-}
-
-void PutU16(std::string& out, uint16_t v) {
-  out.push_back(static_cast<char>(v >> 8));
-  out.push_back(static_cast<char>(v));
-}
-
-void PutU32(std::string& out, uint32_t v) {
-  PutU16(out, static_cast<uint16_t>(v >> 16));
-  PutU16(out, static_cast<uint16_t>(v));
 }
 
 // Appends the label of `text` starting at `pos` (no escapes in it); leaves `pos` at the
@@ -273,7 +264,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseTtl(t->text);
     if (!v) return Bad(*t, what);
-    PutU32(out_, *v);
+    Put32(out_, *v);
     return true;
   }
 
@@ -282,7 +273,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseRrsigTime(t->text);
     if (!v) return Bad(*t, Cat(what, " time"));
-    PutU32(out_, *v);
+    Put32(out_, *v);
     return true;
   }
 
@@ -291,7 +282,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseType(t->text);
     if (!v) return Fail(t->line, Cat("unknown type '", t->text, "'"));
-    PutU16(out_, *v);
+    Put16(out_, *v);
     return true;
   }
 

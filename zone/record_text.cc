@@ -13,15 +13,11 @@
 #include "zone/rr_types.h"
 #include "zone/text.h"
 #include "zone/type_bitmap.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
-
-uint16_t Get16(std::string_view s, size_t at) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(s[at]) << 8 | static_cast<uint8_t>(s[at + 1]));
-}
-uint32_t Get32(std::string_view s, size_t at) { return uint32_t{Get16(s, at)} << 16 | Get16(s, at + 2); }
 
 // Length of the name at `pos`, or 0 if it runs past the end.
 size_t NameLength(std::string_view rdata, size_t pos) {

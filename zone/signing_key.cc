@@ -17,6 +17,7 @@
 #include "zone/rr_types.h"
 #include "zone/seeded_stream.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -76,8 +77,7 @@ absl::StatusOr<std::string> RsaPublicKeyField(EVP_PKEY* pkey) {
     out += static_cast<char>(exponent.size());
   } else {
     out += '\0';
-    out += static_cast<char>(exponent.size() >> 8);
-    out += static_cast<char>(exponent.size() & 0xff);
+    Put16(out, static_cast<uint16_t>(exponent.size()));
   }
   out += exponent;
   out += BnBytes(n.get());
@@ -239,8 +239,7 @@ SigningKey SigningKey::WithFlags(uint16_t flags) const {
   SigningKey out = *this;
   out.flags_ = flags;
   out.dnskey_rdata_.clear();
-  out.dnskey_rdata_ += static_cast<char>(flags >> 8);
-  out.dnskey_rdata_ += static_cast<char>(flags & 0xff);
+  Put16(out.dnskey_rdata_, flags);
   out.dnskey_rdata_ += static_cast<char>(3);  // protocol (RFC 4034 2.1.2)
   out.dnskey_rdata_ += static_cast<char>(algorithm_);
   out.dnskey_rdata_ += public_key_;
@@ -304,8 +303,7 @@ absl::StatusOr<std::string> SigningKey::DsRdata(std::string_view owner, uint8_t 
   absl::StatusOr<std::string> digest = DsDigest(owner, dnskey_rdata_, digest_type);
   if (!digest.ok()) return digest.status();
   std::string out;
-  out += static_cast<char>(key_tag_ >> 8);
-  out += static_cast<char>(key_tag_ & 0xff);
+  Put16(out, key_tag_);
   out += static_cast<char>(algorithm_);
   out += static_cast<char>(digest_type);
   out += *digest;

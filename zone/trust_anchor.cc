@@ -13,6 +13,7 @@
 #include "zone/encoding.h"
 #include "zone/name.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -106,8 +107,7 @@ absl::StatusOr<AnchorEntry> ParseRecord(std::string_view record) {
       if (!s.ok()) return s;
     }
     e.kind = AnchorEntry::Kind::kDnskey;
-    e.dnskey_rdata += static_cast<char>(*flags >> 8);
-    e.dnskey_rdata += static_cast<char>(*flags & 0xff);
+    Put16(e.dnskey_rdata, static_cast<uint16_t>(*flags));
     e.dnskey_rdata += static_cast<char>(*proto);
     e.dnskey_rdata += static_cast<char>(*alg);
     e.dnskey_rdata += *key;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -61,7 +62,7 @@ std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
 
 uint16_t RrsigTypeCovered(const Record& rrsig) {
   if (rrsig.rdata.size() < 2) return 0;
-  return static_cast<uint16_t>(static_cast<uint8_t>(rrsig.rdata[0]) << 8 | static_cast<uint8_t>(rrsig.rdata[1]));
+  return Get16(rrsig.rdata, 0);
 }
 
 std::string TypeToText(uint16_t type) {
