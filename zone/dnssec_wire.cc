@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "zone/c_ptr.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
@@ -14,10 +15,6 @@
 namespace rootd::zone {
 
 namespace {
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 class Digester {
  public:
@@ -31,7 +28,7 @@ class Digester {
   }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+  CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx_;
 };
 
 // One RR in canonical wire form: owner | type | class | ttl | rdlength | rdata.

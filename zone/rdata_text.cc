@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "zone/c_ptr.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
@@ -443,8 +444,8 @@ class RdataEncoder {
     for (const Token& t : src_.tokens) {
       text += t.quoted ? Cat(" \"", t.text, "\"") : Cat(" ", t.text);
     }
-    std::unique_ptr<ldns_rdf, decltype(&ldns_rdf_deep_free)> origin(
-        ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, src_.origin.size(), src_.origin.data()), ldns_rdf_deep_free);
+    CPtr<ldns_rdf, ldns_rdf_deep_free> origin(
+        ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, src_.origin.size(), src_.origin.data()));
     ldns_rr* rr = nullptr;
     const ldns_status s = ldns_rr_new_frm_str(&rr, text.c_str(), 0, origin.get(), nullptr);
     if (s != LDNS_STATUS_OK) {
