@@ -2,6 +2,7 @@
 
 #include "zone/name.h"
 #include "zone/rr_types.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -43,16 +44,6 @@ uint16_t BodyBuilder::Absolute(size_t body_offset) const {
   return static_cast<uint16_t>(question_end_ + kQuestionTail + body_offset);
 }
 
-void BodyBuilder::Put16(uint16_t v) {
-  bytes_ += static_cast<char>(v >> 8);
-  bytes_ += static_cast<char>(v & 0xff);
-}
-
-void BodyBuilder::Put32(uint32_t v) {
-  Put16(static_cast<uint16_t>(v >> 16));
-  Put16(static_cast<uint16_t>(v & 0xffff));
-}
-
 void BodyBuilder::WriteName(std::string_view name, bool compress) {
   const std::string_view lower = RememberLower(name);
   for (size_t i = 0; i < name.size(); i += 1 + static_cast<uint8_t>(name[i])) {
@@ -64,7 +55,7 @@ void BodyBuilder::WriteName(std::string_view name, bool compress) {
     if (compress && !suffix.empty()) {
       if (auto it = targets_.find(suffix); it != targets_.end()) {
         pointers_.push_back(static_cast<uint16_t>(bytes_.size()));
-        Put16(static_cast<uint16_t>(0xc000 | it->second));
+        Put16(bytes_, static_cast<uint16_t>(0xc000 | it->second));
         return;
       }
     }
@@ -116,15 +107,14 @@ void BodyBuilder::Add(Section section, std::string_view owner, uint16_t type, ui
     in_optional_ = true;
   }
   WriteName(owner, true);
-  Put16(type);
-  Put16(rclass);
-  Put32(ttl);
+  Put16(bytes_, type);
+  Put16(bytes_, rclass);
+  Put32(bytes_, ttl);
   const size_t rdlength_at = bytes_.size();
-  Put16(0);
+  Put16(bytes_, 0);
   WriteRdata(type, rdata);
   const size_t rdlength = bytes_.size() - rdlength_at - 2;
-  bytes_[rdlength_at] = static_cast<char>(rdlength >> 8);
-  bytes_[rdlength_at + 1] = static_cast<char>(rdlength & 0xff);
+  Set16(bytes_, rdlength_at, static_cast<uint16_t>(rdlength));
   switch (section) {
     case Section::kAnswer: ++counts_.answer; break;
     case Section::kAuthority: ++counts_.authority; break;

@@ -39,8 +39,6 @@ class BodyBuilder {
   // view when the arena is full.
   std::string_view RememberLower(std::string_view name);
   void WriteRdata(uint16_t type, std::string_view rdata);
-  void Put16(uint16_t v);
-  void Put32(uint32_t v);
 
   std::string bytes_;
   std::vector<uint16_t> pointers_;

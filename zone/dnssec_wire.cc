@@ -6,30 +6,15 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "zone/c_ptr.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
-
-uint16_t Get16(std::string_view s, size_t at) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(s[at]) << 8 | static_cast<uint8_t>(s[at + 1]));
-}
-uint32_t Get32(std::string_view s, size_t at) { return uint32_t{Get16(s, at)} << 16 | Get16(s, at + 2); }
-void Put16(std::string& out, uint16_t v) {
-  out += static_cast<char>(v >> 8);
-  out += static_cast<char>(v & 0xff);
-}
-void Put32(std::string& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v & 0xffff));
-}
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 class Digester {
  public:
@@ -43,7 +28,7 @@ class Digester {
   }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+  CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx_;
 };
 
 // One RR in canonical wire form: owner | type | class | ttl | rdlength | rdata.

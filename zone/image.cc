@@ -8,6 +8,7 @@
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -16,11 +17,6 @@ namespace {
 const std::string kRootName(1, '\0');
 constexpr uint8_t kRcodeNoError = 0;
 constexpr uint8_t kRcodeNxDomain = 3;
-
-uint32_t Get32(std::string_view s, size_t at) {
-  return uint32_t{static_cast<uint8_t>(s[at])} << 24 | uint32_t{static_cast<uint8_t>(s[at + 1])} << 16 |
-         uint32_t{static_cast<uint8_t>(s[at + 2])} << 8 | static_cast<uint8_t>(s[at + 3]);
-}
 
 // The SOA of negative answers carries min(SOA TTL, SOA MINIMUM) as its TTL (RFC 2308 3).
 void AddNegativeSoa(BodyBuilder& body, const RRset& soa, bool dnssec) {

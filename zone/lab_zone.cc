@@ -14,6 +14,7 @@
 #include "zone/seeded_stream.h"
 #include "zone/signer.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -114,15 +115,6 @@ Record MakeRecord(std::string owner, uint16_t type, uint32_t ttl, std::string rd
   r.ttl = ttl;
   r.rdata = std::move(rdata);
   return r;
-}
-
-void Put16(std::string& out, uint16_t v) {
-  out += static_cast<char>(v >> 8);
-  out += static_cast<char>(v & 0xff);
-}
-void Put32(std::string& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v & 0xffff));
 }
 
 std::string ParseIpv4(std::string_view text) {
@@ -289,6 +281,14 @@ absl::StatusOr<std::vector<SigningKey>> KeysFromSpecs(const std::vector<LabKeySp
   return out;
 }
 
+// `given` if there are any, else keys generated from `specs`.
+absl::StatusOr<std::vector<SigningKey>> GivenOrGeneratedKeys(const std::vector<SigningKey>& given,
+                                                             const std::vector<LabKeySpec>& specs, uint64_t seed,
+                                                             std::string_view role, uint16_t flags) {
+  if (!given.empty()) return given;
+  return KeysFromSpecs(specs, seed, role, flags);
+}
+
 // The zone's records in output order: the apex first (SOA leading), every RRset followed by
 // its signatures, then each TLD in canonical order followed by the glue below it.
 std::vector<Record> OutputOrder(const Zone& zone) {
@@ -397,20 +397,14 @@ absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options) {
   const SignatureValidity validity = SignatureValidity::Between(options.inception.value_or(options.now - absl::Hours(1)),
                                                                 options.expiration.value_or(options.now + absl::Hours(24 * 14)));
 
-  if (!options.ksks.empty()) {
-    lab.ksks = options.ksks;
-  } else {
-    absl::StatusOr<std::vector<SigningKey>> k = KeysFromSpecs(options.ksk_specs, options.seed, "ksk", kKskFlags);
-    if (!k.ok()) return k.status();
-    lab.ksks = *std::move(k);
-  }
-  if (!options.zsks.empty()) {
-    lab.zsks = options.zsks;
-  } else {
-    absl::StatusOr<std::vector<SigningKey>> k = KeysFromSpecs(options.zsk_specs, options.seed, "zsk", kZskFlags);
-    if (!k.ok()) return k.status();
-    lab.zsks = *std::move(k);
-  }
+  absl::StatusOr<std::vector<SigningKey>> ksks =
+      GivenOrGeneratedKeys(options.ksks, options.ksk_specs, options.seed, "ksk", kKskFlags);
+  if (!ksks.ok()) return ksks.status();
+  lab.ksks = *std::move(ksks);
+  absl::StatusOr<std::vector<SigningKey>> zsks =
+      GivenOrGeneratedKeys(options.zsks, options.zsk_specs, options.seed, "zsk", kZskFlags);
+  if (!zsks.ok()) return zsks.status();
+  lab.zsks = *std::move(zsks);
   if (lab.ksks.empty() || lab.zsks.empty()) return absl::InvalidArgumentError("need at least one KSK and one ZSK");
 
   std::vector<Record> records;

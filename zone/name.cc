@@ -60,6 +60,28 @@ int CanonicalCompare(std::string_view a, std::string_view b) {
   return an < bn ? -1 : 1;
 }
 
+std::string CanonicalSortKey(std::string_view wire) {
+  std::array<uint8_t, 128> offsets;
+  int n = LabelOffsets(wire, offsets);
+  std::string key;
+  key.reserve(wire.size() + 1);
+  while (n > 0) {
+    const size_t at = offsets[--n];
+    const size_t end = std::min(wire.size(), at + 1 + static_cast<uint8_t>(wire[at]));
+    for (size_t i = at + 1; i < end; ++i) {
+      const uint8_t c = LowerByte(static_cast<uint8_t>(wire[i]));
+      if (c <= 1) {
+        key += '\x01';
+        key += static_cast<char>(c + 1);
+      } else {
+        key += static_cast<char>(c);
+      }
+    }
+    key += '\0';
+  }
+  return key;
+}
+
 bool IsSubdomainOf(std::string_view name, std::string_view ancestor) {
   const int n = LabelCount(name), k = LabelCount(ancestor);
   if (n < k) return false;

@@ -24,6 +24,13 @@ int LabelCount(std::string_view wire);
 // Canonical DNS name order (RFC 4034 6.1): -1, 0 or 1. Case-insensitive.
 int CanonicalCompare(std::string_view a, std::string_view b);
 
+// A byte string whose order (as std::string compares) is the canonical order of the names:
+// CanonicalSortKey(a) < CanonicalSortKey(b) exactly when CanonicalCompare(a, b) < 0, equal
+// keys for names equal ignoring case. The labels rightmost first, lowercased, each ended by
+// 0x00 (octets 0x00 and 0x01 inside a label are written 0x01 0x01 and 0x01 0x02). For sorting
+// many names: one key per name, then plain string comparisons.
+std::string CanonicalSortKey(std::string_view wire);
+
 // True if `name` equals `ancestor` or lies below it. Case-insensitive.
 bool IsSubdomainOf(std::string_view name, std::string_view ancestor);
 

@@ -1,31 +1,11 @@
 #include "zone/nsec_chain.h"
 
-#include <algorithm>
-
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/signer.h"
+#include "zone/type_bitmap.h"
 
 namespace rootd::zone {
-
-std::string TypeBitmap(const std::vector<uint16_t>& sorted_types) {
-  std::string out;
-  size_t i = 0;
-  while (i < sorted_types.size()) {
-    const int window = sorted_types[i] >> 8;
-    uint8_t bits[32] = {};
-    int len = 0;
-    for (; i < sorted_types.size() && (sorted_types[i] >> 8) == window; ++i) {
-      const int low = sorted_types[i] & 0xff;
-      bits[low / 8] |= static_cast<uint8_t>(0x80 >> (low % 8));
-      len = low / 8 + 1;
-    }
-    out += static_cast<char>(window);
-    out += static_cast<char>(len);
-    out.append(reinterpret_cast<const char*>(bits), static_cast<size_t>(len));
-  }
-  return out;
-}
 
 std::vector<Record> BuildNsecChain(const Zone& zone, uint32_t ttl) {
   struct Link {
@@ -46,8 +26,6 @@ std::vector<Record> BuildNsecChain(const Zone& zone, uint32_t ttl) {
     }
     link.types.push_back(dns::kTypeRrsig);
     link.types.push_back(dns::kTypeNsec);
-    std::sort(link.types.begin(), link.types.end());
-    link.types.erase(std::unique(link.types.begin(), link.types.end()), link.types.end());
     links.push_back(std::move(link));
     if (delegation) cut = &node.name;
   }
@@ -60,7 +38,7 @@ std::vector<Record> BuildNsecChain(const Zone& zone, uint32_t ttl) {
     r.type = dns::kTypeNsec;
     r.rclass = dns::kClassIn;
     r.ttl = ttl;
-    r.rdata = next.node->name + TypeBitmap(links[i].types);
+    r.rdata = next.node->name + EncodeTypeBitmap(links[i].types);
     out.push_back(std::move(r));
   }
   return out;

@@ -15,7 +15,4 @@ namespace rootd::zone {
 // disregarded, so the chain can be rebuilt from a signed zone.
 std::vector<Record> BuildNsecChain(const Zone& zone, uint32_t ttl);
 
-// The NSEC type bitmap field (RFC 4034 4.1.2) of a sorted, duplicate-free type list.
-std::string TypeBitmap(const std::vector<uint16_t>& sorted_types);
-
 }  // namespace rootd::zone

@@ -12,12 +12,6 @@
 
 namespace rootd::zone {
 
-// RFC 4034 4.1.2 type bitmap. Decoding rejects unordered or repeated windows, lengths
-// outside 1..32, truncation, and trailing zero octets (which the RFC forbids).
-absl::StatusOr<std::vector<uint16_t>> DecodeTypeBitmap(std::string_view bitmap);
-// Types in any order, duplicates allowed.
-std::string EncodeTypeBitmap(std::vector<uint16_t> types);
-
 struct NsecFields {
   std::string next;             // wire, as written
   std::vector<uint16_t> types;  // ascending

@@ -9,30 +9,13 @@
 #include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+using BnPtr = CPtr<BIGNUM, BN_free>;
 
 const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
@@ -42,8 +25,8 @@ BnPtr ToBn(std::string_view bytes) {
 
 // Builds a key from provider parameters (the non-deprecated OpenSSL 3 way).
 absl::StatusOr<EvpPkeyPtr> FromParams(const char* type, OSSL_PARAM_BLD* bld) {
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  CPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld));
+  CPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* key = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
       EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0) {
@@ -59,13 +42,13 @@ absl::StatusOr<EvpPkeyPtr> RsaKey(std::string_view key) {
   size_t at = 1;
   if (exp_len == 0) {
     if (key.size() < 3) return absl::InvalidArgumentError("truncated RSA exponent length");
-    exp_len = static_cast<size_t>(static_cast<uint8_t>(key[1])) << 8 | static_cast<uint8_t>(key[2]);
+    exp_len = Get16(key, 1);
     at = 3;
   }
   if (exp_len == 0 || key.size() <= at + exp_len) return absl::InvalidArgumentError("truncated RSA key");
   BnPtr e = ToBn(key.substr(at, exp_len));
   BnPtr n = ToBn(key.substr(at + exp_len));
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  CPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
   if (!e || !n || !bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get())) {
     return absl::InternalError("cannot build RSA parameters");
@@ -78,7 +61,7 @@ absl::StatusOr<EvpPkeyPtr> EcKey(std::string_view key, const char* group, size_t
     return absl::InvalidArgumentError(Cat("ECDSA key is ", key.size(), " octets, expected ", 2 * coord_len));
   }
   std::string point = "\x04" + std::string(key);  // uncompressed point (SEC 1 2.3.3)
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  CPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> bld(OSSL_PARAM_BLD_new());
   if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
       !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size())) {
     return absl::InternalError("cannot build EC parameters");
@@ -89,7 +72,7 @@ absl::StatusOr<EvpPkeyPtr> EcKey(std::string_view key, const char* group, size_t
 // RFC 6605 4: the signature is r|s, each as long as a coordinate; OpenSSL wants DER.
 std::string EcdsaRawToDer(std::string_view raw) {
   const size_t half = raw.size() / 2;
-  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(ECDSA_SIG_new());
+  CPtr<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
   BnPtr r = ToBn(raw.substr(0, half));
   BnPtr s = ToBn(raw.substr(half));
   if (!sig || !r || !s || !ECDSA_SIG_set0(sig.get(), r.get(), s.get())) return "";
@@ -171,7 +154,7 @@ bool PublicKey::Verify(std::string_view data, std::string_view signature) const 
     if (der.empty()) return false;
     signature = der;
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key_.get()) <= 0) return false;
   return EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(data), data.size()) == 1;
 }

@@ -10,13 +10,11 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "zone/c_ptr.h"
 
 namespace rootd::zone {
 
-struct EvpPkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
+using EvpPkeyPtr = CPtr<EVP_PKEY, EVP_PKEY_free>;
 
 class PublicKey {
  public:

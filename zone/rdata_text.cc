@@ -9,10 +9,13 @@
 #include <memory>
 #include <vector>
 
+#include "zone/c_ptr.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/type_bitmap.h"
 #include "zone/zone.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -42,16 +45,6 @@ std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max) {
     if (v > max) return std::nullopt;
   }
   return v;
-}
-
-void PutU16(std::string& out, uint16_t v) {
-  out.push_back(static_cast<char>(v >> 8));
-  out.push_back(static_cast<char>(v));
-}
-
-void PutU32(std::string& out, uint32_t v) {
-  PutU16(out, static_cast<uint16_t>(v >> 16));
-  PutU16(out, static_cast<uint16_t>(v));
 }
 
 // Appends the label of `text` starting at `pos` (no escapes in it); leaves `pos` at the
@@ -272,7 +265,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseTtl(t->text);
     if (!v) return Bad(*t, what);
-    PutU32(out_, *v);
+    Put32(out_, *v);
     return true;
   }
 
@@ -281,7 +274,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseRrsigTime(t->text);
     if (!v) return Bad(*t, Cat(what, " time"));
-    PutU32(out_, *v);
+    Put32(out_, *v);
     return true;
   }
 
@@ -290,7 +283,7 @@ class RdataEncoder {
     if (t == nullptr) return false;
     const auto v = ParseType(t->text);
     if (!v) return Fail(t->line, Cat("unknown type '", t->text, "'"));
-    PutU16(out_, *v);
+    Put16(out_, *v);
     return true;
   }
 
@@ -411,8 +404,7 @@ class RdataEncoder {
     return high < 0 || Bad(src_.tokens.back(), Cat("hex in ", what));
   }
 
-  // The NSEC type bit maps (RFC 4034 4.1.2): one window per used high octet, each as long as
-  // its last non-zero octet.
+  // The NSEC type bit maps (RFC 4034 4.1.2) of the remaining type mnemonics.
   bool TypeBitmap() {
     std::vector<uint16_t> types;
     types.reserve(src_.tokens.size() - next_);
@@ -422,20 +414,7 @@ class RdataEncoder {
       if (!v) return Fail(t.line, Cat("unknown type '", t.text, "'"));
       types.push_back(*v);
     }
-    std::sort(types.begin(), types.end());
-    for (size_t i = 0; i < types.size();) {
-      const uint8_t window = static_cast<uint8_t>(types[i] >> 8);
-      std::array<uint8_t, 32> bits{};
-      size_t length = 0;
-      for (; i < types.size() && types[i] >> 8 == window; ++i) {
-        const uint8_t low = static_cast<uint8_t>(types[i]);
-        bits[low / 8] |= static_cast<uint8_t>(0x80 >> (low % 8));
-        length = low / 8 + 1;
-      }
-      out_.push_back(static_cast<char>(window));
-      out_.push_back(static_cast<char>(length));
-      out_.append(reinterpret_cast<const char*>(bits.data()), length);
-    }
+    out_ += EncodeTypeBitmap(std::move(types));
     return true;
   }
 
@@ -465,8 +444,8 @@ class RdataEncoder {
     for (const Token& t : src_.tokens) {
       text += t.quoted ? Cat(" \"", t.text, "\"") : Cat(" ", t.text);
     }
-    std::unique_ptr<ldns_rdf, decltype(&ldns_rdf_deep_free)> origin(
-        ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, src_.origin.size(), src_.origin.data()), ldns_rdf_deep_free);
+    CPtr<ldns_rdf, ldns_rdf_deep_free> origin(
+        ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, src_.origin.size(), src_.origin.data()));
     ldns_rr* rr = nullptr;
     const ldns_status s = ldns_rr_new_frm_str(&rr, text.c_str(), 0, origin.get(), nullptr);
     if (s != LDNS_STATUS_OK) {

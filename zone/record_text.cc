@@ -6,19 +6,18 @@
 #include <openssl/evp.h>
 
 #include <ctime>
+#include <optional>
+#include <vector>
 
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/type_bitmap.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
-
-uint16_t Get16(std::string_view s, size_t at) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(s[at]) << 8 | static_cast<uint8_t>(s[at + 1]));
-}
-uint32_t Get32(std::string_view s, size_t at) { return uint32_t{Get16(s, at)} << 16 | Get16(s, at + 2); }
 
 // Length of the name at `pos`, or 0 if it runs past the end.
 size_t NameLength(std::string_view rdata, size_t pos) {
@@ -34,21 +33,14 @@ std::string Generic(std::string_view rdata) {
   return out;
 }
 
-std::string TypeBitmapToText(std::string_view bitmap) {
+// " A NS ..." for a well-formed type bitmap; nothing for a malformed one.
+std::optional<std::string> TypeBitmapToText(std::string_view bitmap) {
+  absl::StatusOr<std::vector<uint16_t>> types = DecodeTypeBitmap(bitmap);
+  if (!types.ok()) return std::nullopt;
   std::string out;
-  for (size_t i = 0; i + 2 <= bitmap.size();) {
-    const int window = static_cast<uint8_t>(bitmap[i]);
-    const size_t len = static_cast<uint8_t>(bitmap[i + 1]);
-    for (size_t octet = 0; octet < len && i + 2 + octet < bitmap.size(); ++octet) {
-      const uint8_t bits = static_cast<uint8_t>(bitmap[i + 2 + octet]);
-      for (int bit = 0; bit < 8; ++bit) {
-        if (bits & (0x80 >> bit)) {
-          out += ' ';
-          out += TypeToText(static_cast<uint16_t>(window * 256 + octet * 8 + bit));
-        }
-      }
-    }
-    i += 2 + len;
+  for (uint16_t type : *types) {
+    out += ' ';
+    out += TypeToText(type);
   }
   return out;
 }
@@ -112,8 +104,9 @@ std::string RdataToText(uint16_t type, std::string_view rdata) {
     }
     case dns::kTypeNsec: {
       const size_t next = NameLength(rdata, 0);
-      if (next == 0) return Generic(rdata);
-      return Cat(NameToText(rdata.substr(0, next)), TypeBitmapToText(rdata.substr(next)));
+      const std::optional<std::string> types = next == 0 ? std::nullopt : TypeBitmapToText(rdata.substr(next));
+      if (!types) return Generic(rdata);
+      return Cat(NameToText(rdata.substr(0, next)), *types);
     }
     case dns::kTypeZonemd: {
       if (rdata.size() < 7) return Generic(rdata);

@@ -9,19 +9,11 @@
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
-
-void Put16(std::string& out, uint16_t v) {
-  out += static_cast<char>(v >> 8);
-  out += static_cast<char>(v & 0xff);
-}
-void Put32(std::string& out, uint32_t v) {
-  Put16(out, static_cast<uint16_t>(v >> 16));
-  Put16(out, static_cast<uint16_t>(v & 0xffff));
-}
 
 uint32_t ToRrsigTime(absl::Time t) { return static_cast<uint32_t>(absl::ToUnixSeconds(t)); }
 

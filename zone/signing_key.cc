@@ -13,30 +13,27 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "zone/c_ptr.h"
 #include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/seeded_stream.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const { Free(p); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BN_clear_free>>;
-using BnCtxPtr = std::unique_ptr<BN_CTX, Deleter<BN_CTX_free>>;
-using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD_free>>;
-using ParamPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using EcGroupPtr = std::unique_ptr<EC_GROUP, Deleter<EC_GROUP_free>>;
-using EcPointPtr = std::unique_ptr<EC_POINT, Deleter<EC_POINT_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG_free>>;
+using BnPtr = CPtr<BIGNUM, BN_clear_free>;
+using BnCtxPtr = CPtr<BN_CTX, BN_CTX_free>;
+using ParamBldPtr = CPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using ParamPtr = CPtr<OSSL_PARAM, OSSL_PARAM_free>;
+using PkeyCtxPtr = CPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using MdCtxPtr = CPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using BioPtr = CPtr<BIO, BIO_free_all>;
+using EcGroupPtr = CPtr<EC_GROUP, EC_GROUP_free>;
+using EcPointPtr = CPtr<EC_POINT, EC_POINT_free>;
+using EcdsaSigPtr = CPtr<ECDSA_SIG, ECDSA_SIG_free>;
 
 std::shared_ptr<EVP_PKEY> SharePkey(EVP_PKEY* p) { return std::shared_ptr<EVP_PKEY>(p, EVP_PKEY_free); }
 
@@ -76,8 +73,7 @@ absl::StatusOr<std::string> RsaPublicKeyField(EVP_PKEY* pkey) {
     out += static_cast<char>(exponent.size());
   } else {
     out += '\0';
-    out += static_cast<char>(exponent.size() >> 8);
-    out += static_cast<char>(exponent.size() & 0xff);
+    Put16(out, static_cast<uint16_t>(exponent.size()));
   }
   out += exponent;
   out += BnBytes(n.get());
@@ -239,8 +235,7 @@ SigningKey SigningKey::WithFlags(uint16_t flags) const {
   SigningKey out = *this;
   out.flags_ = flags;
   out.dnskey_rdata_.clear();
-  out.dnskey_rdata_ += static_cast<char>(flags >> 8);
-  out.dnskey_rdata_ += static_cast<char>(flags & 0xff);
+  Put16(out.dnskey_rdata_, flags);
   out.dnskey_rdata_ += static_cast<char>(3);  // protocol (RFC 4034 2.1.2)
   out.dnskey_rdata_ += static_cast<char>(algorithm_);
   out.dnskey_rdata_ += public_key_;
@@ -304,8 +299,7 @@ absl::StatusOr<std::string> SigningKey::DsRdata(std::string_view owner, uint8_t 
   absl::StatusOr<std::string> digest = DsDigest(owner, dnskey_rdata_, digest_type);
   if (!digest.ok()) return digest.status();
   std::string out;
-  out += static_cast<char>(key_tag_ >> 8);
-  out += static_cast<char>(key_tag_ & 0xff);
+  Put16(out, key_tag_);
   out += static_cast<char>(algorithm_);
   out += static_cast<char>(digest_type);
   out += *digest;

@@ -9,10 +9,12 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "zone/c_ptr.h"
 #include "zone/dnssec_wire.h"
 #include "zone/encoding.h"
 #include "zone/name.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -65,6 +67,35 @@ std::string Join(const std::vector<std::string_view>& tokens, size_t from) {
   return out;
 }
 
+// DS and DNSKEY RDATA text share a layout: a 16-bit number, two 8-bit numbers, then the rest
+// of the tokens as one encoded blob (hex digest, base64 key). `names` names those four fields.
+struct KeyFields {
+  uint16_t wide = 0;
+  uint8_t narrow[2] = {};
+  std::string rest;
+};
+absl::StatusOr<KeyFields> ParseKeyFields(const std::vector<std::string_view>& t, size_t i, std::string_view type,
+                                         const std::string_view (&names)[4],
+                                         absl::StatusOr<std::string> (*decode)(std::string_view)) {
+  if (t.size() < i + 4) {
+    return absl::InvalidArgumentError(
+        Cat(type, " needs ", names[0], ", ", names[1], ", ", names[2], " and ", names[3]));
+  }
+  KeyFields f;
+  absl::StatusOr<uint32_t> wide = ParseNumber(t[i], 0xffff, names[0]);
+  if (!wide.ok()) return wide.status();
+  f.wide = static_cast<uint16_t>(*wide);
+  for (size_t n = 0; n < 2; ++n) {
+    absl::StatusOr<uint32_t> narrow = ParseNumber(t[i + 1 + n], 0xff, names[1 + n]);
+    if (!narrow.ok()) return narrow.status();
+    f.narrow[n] = static_cast<uint8_t>(*narrow);
+  }
+  absl::StatusOr<std::string> rest = decode(Join(t, i + 3));
+  if (!rest.ok()) return rest.status();
+  f.rest = *std::move(rest);
+  return f;
+}
+
 // One logical record: "owner [ttl] [class] type rdata...", TTL and class in either order.
 absl::StatusOr<AnchorEntry> ParseRecord(std::string_view record) {
   const std::vector<std::string_view> t = Tokens(record);
@@ -81,47 +112,33 @@ absl::StatusOr<AnchorEntry> ParseRecord(std::string_view record) {
   if (i >= t.size()) return absl::InvalidArgumentError("missing type");
   const std::string_view type = t[i++];
   if (EqualsIgnoreCase(type, "DS")) {
-    if (t.size() < i + 4) return absl::InvalidArgumentError("DS needs key tag, algorithm, digest type and digest");
-    absl::StatusOr<uint32_t> tag = ParseNumber(t[i], 0xffff, "key tag");
-    absl::StatusOr<uint32_t> alg = ParseNumber(t[i + 1], 0xff, "algorithm");
-    absl::StatusOr<uint32_t> dt = ParseNumber(t[i + 2], 0xff, "digest type");
-    absl::StatusOr<std::string> digest = HexDecode(Join(t, i + 3));
-    for (const absl::Status& s : {tag.status(), alg.status(), dt.status(), digest.status()}) {
-      if (!s.ok()) return s;
-    }
+    absl::StatusOr<KeyFields> f =
+        ParseKeyFields(t, i, "DS", {"key tag", "algorithm", "digest type", "digest"}, HexDecode);
+    if (!f.ok()) return f.status();
     e.kind = AnchorEntry::Kind::kDs;
-    e.key_tag = static_cast<uint16_t>(*tag);
-    e.algorithm = static_cast<uint8_t>(*alg);
-    e.digest_type = static_cast<uint8_t>(*dt);
-    e.digest = *std::move(digest);
+    e.key_tag = f->wide;
+    e.algorithm = f->narrow[0];
+    e.digest_type = f->narrow[1];
+    e.digest = std::move(f->rest);
     return e;
   }
   if (EqualsIgnoreCase(type, "DNSKEY")) {
-    if (t.size() < i + 4) return absl::InvalidArgumentError("DNSKEY needs flags, protocol, algorithm and key");
-    absl::StatusOr<uint32_t> flags = ParseNumber(t[i], 0xffff, "flags");
-    absl::StatusOr<uint32_t> proto = ParseNumber(t[i + 1], 0xff, "protocol");
-    absl::StatusOr<uint32_t> alg = ParseNumber(t[i + 2], 0xff, "algorithm");
-    absl::StatusOr<std::string> key = Base64Decode(Join(t, i + 3));
-    for (const absl::Status& s : {flags.status(), proto.status(), alg.status(), key.status()}) {
-      if (!s.ok()) return s;
-    }
+    absl::StatusOr<KeyFields> f =
+        ParseKeyFields(t, i, "DNSKEY", {"flags", "protocol", "algorithm", "key"}, Base64Decode);
+    if (!f.ok()) return f.status();
     e.kind = AnchorEntry::Kind::kDnskey;
-    e.dnskey_rdata += static_cast<char>(*flags >> 8);
-    e.dnskey_rdata += static_cast<char>(*flags & 0xff);
-    e.dnskey_rdata += static_cast<char>(*proto);
-    e.dnskey_rdata += static_cast<char>(*alg);
-    e.dnskey_rdata += *key;
+    Put16(e.dnskey_rdata, f->wide);
+    e.dnskey_rdata += static_cast<char>(f->narrow[0]);
+    e.dnskey_rdata += static_cast<char>(f->narrow[1]);
+    e.dnskey_rdata += f->rest;
     e.key_tag = KeyTag(e.dnskey_rdata);
-    e.algorithm = static_cast<uint8_t>(*alg);
+    e.algorithm = f->narrow[1];
     return e;
   }
   return absl::InvalidArgumentError(Cat("type ", type, " is not DS or DNSKEY"));
 }
 
-// libxml2 RAII and helpers.
-struct XmlDocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
+// libxml2 helpers.
 
 bool IsElement(const xmlNode* n, const char* name) {
   return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, reinterpret_cast<const xmlChar*>(name)) == 0;
@@ -236,7 +253,7 @@ absl::StatusOr<TrustAnchor> TrustAnchor::ParseText(std::string_view content, con
 }
 
 absl::StatusOr<TrustAnchor> TrustAnchor::ParseXml(std::string_view content, const std::string& name) {
-  std::unique_ptr<xmlDoc, XmlDocFree> doc(xmlReadMemory(content.data(), static_cast<int>(content.size()), name.c_str(),
+  CPtr<xmlDoc, xmlFreeDoc> doc(xmlReadMemory(content.data(), static_cast<int>(content.size()), name.c_str(),
                                                         nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) return absl::InvalidArgumentError(Cat(name, ": not well-formed XML"));
   const xmlNode* root = xmlDocGetRootElement(doc.get());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
@@ -25,10 +26,17 @@ void LowerNameAt(std::string& rdata, size_t pos, size_t len) {
   for (size_t i = pos; i < pos + len; ++i) rdata[i] = static_cast<char>(LowerByte(static_cast<uint8_t>(rdata[i])));
 }
 
-}  // namespace
+bool HasUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
 
-std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
-  std::string out(rdata);
+// Calls f(pos, len) for each name embedded in RDATA of `type` that canonical form lowercases
+// (RFC 4034 6.2 as amended by RFC 6840 5.1), stopping at the first malformed one.
+template <typename F>
+void ForEachEmbeddedName(uint16_t type, std::string_view rdata, F f) {
   size_t first = 0;  // offset of the first embedded name
   int names = 1;
   switch (type) {
@@ -47,21 +55,28 @@ std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
       first = 18;
       break;
     default:
-      return out;
+      return;
   }
   size_t pos = first;
-  for (int n = 0; n < names && pos < out.size(); ++n) {
-    const size_t len = NameLengthAt(out, pos);
+  for (int n = 0; n < names && pos < rdata.size(); ++n) {
+    const size_t len = NameLengthAt(rdata, pos);
     if (len == 0) break;
-    LowerNameAt(out, pos, len);
+    f(pos, len);
     pos += len;
   }
+}
+
+}  // namespace
+
+std::string CanonicalRdata(uint16_t type, std::string_view rdata) {
+  std::string out(rdata);
+  ForEachEmbeddedName(type, out, [&](size_t pos, size_t len) { LowerNameAt(out, pos, len); });
   return out;
 }
 
 uint16_t RrsigTypeCovered(const Record& rrsig) {
   if (rrsig.rdata.size() < 2) return 0;
-  return static_cast<uint16_t>(static_cast<uint8_t>(rrsig.rdata[0]) << 8 | static_cast<uint8_t>(rrsig.rdata[1]));
+  return Get16(rrsig.rdata, 0);
 }
 
 std::string TypeToText(uint16_t type) {
@@ -101,55 +116,96 @@ absl::StatusOr<Zone> Zone::FromRecords(std::vector<std::string> files, std::vect
   Zone zone;
   zone.files_ = std::move(files);
   zone.records_ = std::move(records);
+  const std::vector<Record>& recs = zone.records_;
 
-  // Sort record pointers by (canonical owner, type-or-covered-type, canonical rdata); then
-  // group runs into nodes and RRsets. Sorting pointers keeps `records_` in file order.
-  struct Key {
-    std::string owner;  // lowercase
-    uint16_t type;      // type, or the covered type for an RRSIG
-    bool is_sig;
-    std::string rdata;  // canonical
-    const Record* record;
+  // Owners, once per run of records with the same owner as written (a master file keeps an
+  // owner's records together), each with its canonical sort key. Sorting the runs by key
+  // ranks the owners; runs with equal lowercase names (repeated, or differing in case) share
+  // a rank.
+  struct Owner {
+    std::string lower;
+    std::string key;
+    uint32_t rank = 0;
   };
-  std::vector<Key> keys;
-  keys.reserve(zone.records_.size());
-  for (const Record& r : zone.records_) {
-    const bool sig = r.type == dns::kTypeRrsig;
-    keys.push_back(Key{LowerName(r.owner), sig ? RrsigTypeCovered(r) : r.type, sig, CanonicalRdata(r.type, r.rdata), &r});
-  }
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    if (a.owner != b.owner) {
-      const int c = CanonicalCompare(a.owner, b.owner);
-      if (c != 0) return c < 0;
+  std::vector<Owner> owners;
+  std::vector<uint32_t> owner_of(recs.size());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (i == 0 || recs[i].owner != recs[i - 1].owner) {
+      std::string lower = LowerName(recs[i].owner);
+      std::string key = CanonicalSortKey(lower);
+      owners.push_back(Owner{std::move(lower), std::move(key), 0});
     }
-    if (a.type != b.type) return a.type < b.type;
-    if (a.is_sig != b.is_sig) return !a.is_sig;
-    return a.rdata < b.rdata;
+    owner_of[i] = static_cast<uint32_t>(owners.size() - 1);
+  }
+  std::vector<uint32_t> by_key(owners.size());
+  for (uint32_t o = 0; o < by_key.size(); ++o) by_key[o] = o;
+  std::sort(by_key.begin(), by_key.end(), [&](uint32_t a, uint32_t b) { return owners[a].key < owners[b].key; });
+  uint32_t ranks = 0;
+  for (size_t j = 0; j < by_key.size(); ++j) {
+    if (j > 0 && owners[by_key[j]].key != owners[by_key[j - 1]].key) ++ranks;
+    owners[by_key[j]].rank = ranks;
+  }
+
+  // Records sorted by (owner rank, type-or-covered-type, RRSIG after data, canonical RDATA),
+  // file order breaking ties; then runs are grouped into nodes and RRsets. RDATA is copied to
+  // lowercase its embedded names only where one has an uppercase letter.
+  struct Key {
+    uint64_t major;          // rank << 17 | type << 1 | is_sig
+    std::string_view rdata;  // canonical
+    uint32_t index;          // into records_
+  };
+  std::vector<Key> keys(recs.size());
+  std::string lowered;  // canonical RDATA that differs from the record's, back to back
+  std::vector<std::pair<uint32_t, size_t>> lowered_at;  // (key, offset into `lowered`)
+  for (size_t i = 0; i < recs.size(); ++i) {
+    const Record& r = recs[i];
+    const bool sig = r.type == dns::kTypeRrsig;
+    const uint16_t type = sig ? RrsigTypeCovered(r) : r.type;
+    keys[i] = Key{uint64_t{owners[owner_of[i]].rank} << 17 | uint64_t{type} << 1 | uint64_t{sig}, r.rdata,
+                  static_cast<uint32_t>(i)};
+    bool upper = false;
+    ForEachEmbeddedName(r.type, r.rdata, [&](size_t pos, size_t len) {
+      upper = upper || HasUpper(std::string_view(r.rdata).substr(pos, len));
+    });
+    if (upper) {
+      lowered_at.emplace_back(static_cast<uint32_t>(i), lowered.size());
+      lowered += CanonicalRdata(r.type, r.rdata);
+    }
+  }
+  for (const auto& [i, at] : lowered_at) keys[i].rdata = std::string_view(lowered).substr(at, recs[i].rdata.size());
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.major != b.major) return a.major < b.major;
+    const int c = a.rdata.compare(b.rdata);
+    if (c != 0) return c < 0;
+    return a.index < b.index;
   });
 
+  zone.nodes_.reserve(ranks + 1);
   for (size_t i = 0; i < keys.size(); ++i) {
     const Key& k = keys[i];
-    if (zone.nodes_.empty() || zone.nodes_.back().name != k.owner) zone.nodes_.push_back(Node{k.owner, {}, {}});
+    const Record* record = &recs[k.index];
+    const bool is_sig = k.major & 1;
+    const uint16_t type = static_cast<uint16_t>(k.major >> 1);
+    if (i == 0 || keys[i - 1].major >> 17 != k.major >> 17) {
+      zone.nodes_.push_back(Node{owners[owner_of[k.index]].lower, {}, {}});
+    }
     Node& node = zone.nodes_.back();
-    if (k.is_sig) {
-      if (!node.rrsets.empty() && node.rrsets.back().type == k.type) {
-        node.rrsets.back().signatures.push_back(k.record);
+    if (is_sig) {
+      if (!node.rrsets.empty() && node.rrsets.back().type == type) {
+        node.rrsets.back().signatures.push_back(record);
       } else {
-        node.orphan_signatures.push_back(k.record);
+        node.orphan_signatures.push_back(record);
       }
       continue;
     }
-    if (node.rrsets.empty() || node.rrsets.back().type != k.type) {
-      node.rrsets.push_back(RRset{k.type, k.record->ttl, {}, {}});
+    if (node.rrsets.empty() || node.rrsets.back().type != type) {
+      node.rrsets.push_back(RRset{type, record->ttl, {}, {}});
     }
     RRset& set = node.rrsets.back();
     // Duplicate RRs (same canonical RDATA) are one RR (RFC 2181 5).
-    if (i > 0 && !keys[i - 1].is_sig && keys[i - 1].type == k.type && keys[i - 1].owner == k.owner &&
-        keys[i - 1].rdata == k.rdata) {
-      continue;
-    }
-    set.ttl = std::min(set.ttl, k.record->ttl);
-    set.records.push_back(k.record);
+    if (i > 0 && keys[i - 1].major == k.major && keys[i - 1].rdata == k.rdata) continue;
+    set.ttl = std::min(set.ttl, record->ttl);
+    set.records.push_back(record);
   }
   return zone;
 }

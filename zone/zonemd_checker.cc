@@ -7,16 +7,11 @@
 #include "zone/encoding.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
+#include "zone/wire.h"
 
 namespace rootd::zone {
 
 namespace {
-
-uint32_t Get32(std::string_view s, size_t at) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<uint8_t>(s[at + i]);
-  return v;
-}
 
 // SOA serial: after MNAME and RNAME (uncompressed). False if the RDATA is malformed.
 bool SoaSerial(std::string_view rdata, uint32_t* serial) {

@@ -35,6 +35,25 @@ TEST(CanonicalCompare, Rfc4034Example) {
   EXPECT_EQ(CanonicalCompare(W("Com."), W("cOM.")), 0);
 }
 
+TEST(CanonicalSortKey, OrdersAsCanonicalCompare) {
+  // The RFC 4034 6.1 list plus case variants and the octets the key escapes (0x00, 0x01).
+  const char* names[] = {".", "example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.", "zABC.a.EXAMPLE.",
+                         "z.example.", "\\001.z.example.", "*.z.example.", "\\200.z.example.", "\\000.z.example.",
+                         "\\000\\000.z.example.", "\\001\\001.z.example.", "\\002.z.example.", "a\\000.example.",
+                         "a\\001.example.", "A.example.", "a.a.example.", "com.", "Com.", "xn--p1ai."};
+  for (const char* a : names) {
+    for (const char* b : names) {
+      SCOPED_TRACE(std::string(a) + " vs " + b);
+      const int want = CanonicalCompare(W(a), W(b));
+      const int got = CanonicalSortKey(W(a)).compare(CanonicalSortKey(W(b)));
+      EXPECT_EQ(want < 0, got < 0);
+      EXPECT_EQ(want == 0, got == 0);
+    }
+  }
+  EXPECT_EQ(CanonicalSortKey(W(".")), "");
+  EXPECT_EQ(CanonicalSortKey(W("www.Example.COM.")), std::string("com\0example\0www\0", 16));
+}
+
 TEST(Name, LabelsSuffixAndText) {
   EXPECT_EQ(LabelCount(W(".")), 0);
   EXPECT_EQ(LabelCount(W("www.example.com.")), 3);

@@ -1,4 +1,3 @@
-#include "zone/encoding.h"
 #include "zone/signer.h"
 
 #include <gtest/gtest.h>
@@ -94,14 +93,6 @@ TEST(SignRrset, WildcardLabelsAndOutOfZoneOwner) {
 
   EXPECT_FALSE(SignRrset(key, RrsetToSign{W("com."), dns::kTypeA, dns::kClassIn, 3600, {a}}, kValidity, W("net.")).ok());
   EXPECT_FALSE(SignRrset(key, RrsetToSign{W("com."), dns::kTypeA, dns::kClassIn, 3600, {}}, kValidity).ok());
-}
-
-TEST(TypeBitmap, Rfc4034Example) {
-  // RFC 4034 4.3: A MX RRSIG NSEC TYPE1234.
-  std::string expected("\x00\x06\x40\x01\x00\x00\x00\x03\x04\x1b", 10);
-  expected += std::string(26, '\0');
-  expected += '\x20';
-  EXPECT_EQ(HexEncode(TypeBitmap({1, 15, 46, 47, 1234})), HexEncode(expected));
 }
 
 // A tiny zone: apex, a signed and an unsigned delegation, glue below one of them.
