@@ -13,8 +13,12 @@ corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 cp fuzz/corpus/engine/* "$corpus/"
 mkdir -p build-fuzz/artifacts
+# libFuzzer reports every new input; the log keeps that, CI shows its end.
+log=build-fuzz/engine_fuzzer.log
 if ! ./build-fuzz/fuzz/engine_fuzzer -max_total_time="${FUZZ_SECONDS:-60}" -timeout=5 -rss_limit_mb=2048 \
-  -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ "$corpus"; then
+  -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ "$corpus" 2>"$log"; then
+  tail -n 60 "$log" >&2
   echo "fuzz_smoke: engine_fuzzer failed; reproduce with ./build-fuzz/fuzz/engine_fuzzer build-fuzz/artifacts/<file>" >&2
   exit 1
 fi
+tail -n 12 "$log"
