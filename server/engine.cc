@@ -241,10 +241,14 @@ class ResponseWriter {
 
   size_t Header(uint8_t rcode, bool authoritative, bool with_question) {
     const uint8_t* q = request_.data;
+    // RD (RFC 1035 4.1.1) and CD (RFC 4035 3.2.2) are echoed for QUERY only: their meaning is
+    // defined for it, and a NOTIMP reply to an opcode we do not know must not claim them
+    // (RFC 8906's unknown-opcode test; genreport's "opcodeflg"). Only opcode is copied then.
+    const bool query = parsed_.opcode == 0;
     out_[0] = q[0];
     out_[1] = q[1];
-    out_[2] = static_cast<uint8_t>(kFlagQr | (q[2] & (0x78 | kFlagRd)) | (authoritative ? kFlagAa : 0));
-    out_[3] = static_cast<uint8_t>((q[3] & kFlagCd) | (rcode & 0x0f));
+    out_[2] = static_cast<uint8_t>(kFlagQr | (q[2] & (query ? 0x78 | kFlagRd : 0x78)) | (authoritative ? kFlagAa : 0));
+    out_[3] = static_cast<uint8_t>((q[3] & (query ? kFlagCd : 0)) | (rcode & 0x0f));
     std::memset(out_ + 4, 0, 8);
     size_t pos = kHeaderSize;
     if (with_question && parsed_.has_question) {

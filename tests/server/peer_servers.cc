@@ -96,12 +96,29 @@ std::string KnotConfig(const std::string& dir, const std::string& zone_file, uin
              "  - domain: .\n", "    file: \"", zone_file, "\"\n");
 }
 
+// named in the foreground (-g logs to stderr), authoritative only: no recursion, no validation,
+// no rate limiting, version and hostname hidden.
+std::string BindConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
+  return Cat("options {\n", "  directory \"", dir, "\";\n", "  pid-file \"", dir, "/named.pid\";\n",
+             "  listen-on port ", port, " { 127.0.0.1; };\n", "  listen-on-v6 { none; };\n", "  recursion no;\n",
+             "  dnssec-validation no;\n", "  version none;\n", "  hostname none;\n", "  server-id none;\n",
+             "  notify no;\n", "};\n", "controls { };\n", "zone \".\" {\n", "  type primary;\n", "  file \"",
+             zone_file, "\";\n", "};\n");
+}
+
 // ". SOA" without EDNS, with ID 0x5eed.
 std::vector<uint8_t> SoaProbe() { return {0x5e, 0xed, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1}; }
 
 }  // namespace
 
-const char* PeerName(PeerKind kind) { return kind == PeerKind::kNsd ? "nsd" : "knot"; }
+const char* PeerName(PeerKind kind) {
+  switch (kind) {
+    case PeerKind::kNsd: return "nsd";
+    case PeerKind::kKnot: return "knot";
+    case PeerKind::kBind: return "bind";
+  }
+  return "?";
+}
 
 absl::StatusOr<uint16_t> FreeLoopbackPort() {
   for (int attempt = 0; attempt < 32; ++attempt) {
@@ -121,31 +138,36 @@ absl::StatusOr<uint16_t> FreeLoopbackPort() {
 absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, const std::string& zone_file,
                                                               const std::string& dir,
                                                               std::chrono::seconds start_timeout) {
-  const bool nsd = kind == PeerKind::kNsd;
-  const std::string binary = nsd ? FindBinary({"/usr/sbin/nsd", "/usr/local/sbin/nsd"})
-                                 : FindBinary({"/usr/sbin/knotd", "/usr/local/sbin/knotd"});
+  const bool nsd = kind == PeerKind::kNsd, bind = kind == PeerKind::kBind;
+  const std::string binary = nsd    ? FindBinary({"/usr/sbin/nsd", "/usr/local/sbin/nsd"})
+                             : bind ? FindBinary({"/usr/sbin/named", "/usr/local/sbin/named"})
+                                    : FindBinary({"/usr/sbin/knotd", "/usr/local/sbin/knotd"});
   if (binary.empty()) {
-    return absl::FailedPreconditionError(Cat(nsd ? "NSD (nsd)" : "Knot DNS (knotd)",
-                                             " is not installed; the differential test needs it: run scripts/setup.sh "
+    return absl::FailedPreconditionError(Cat(nsd ? "NSD (nsd)" : bind ? "BIND (named)" : "Knot DNS (knotd)",
+                                             " is not installed; the peer tests need it: run scripts/setup.sh "
                                              "or apt-get install ",
-                                             nsd ? "nsd" : "knot"));
+                                             nsd ? "nsd" : bind ? "bind9" : "knot"));
   }
   auto port = FreeLoopbackPort();
   if (!port.ok()) return port.status();
   const std::string config_path = Cat(dir, "/", PeerName(kind), ".conf");
   const std::string log_path = Cat(dir, "/", PeerName(kind), ".out");
-  if (!nsd) {
+  if (kind == PeerKind::kKnot) {
     for (const char* sub : {"/run", "/db"}) {
       if (mkdir(Cat(dir, sub).c_str(), 0755) != 0 && errno != EEXIST) {
         return absl::InternalError(Cat("mkdir ", dir, sub, ": ", std::strerror(errno)));
       }
     }
   }
-  if (!WriteFile(config_path, nsd ? NsdConfig(dir, zone_file, *port) : KnotConfig(dir, zone_file, *port))) {
+  const std::string config = nsd    ? NsdConfig(dir, zone_file, *port)
+                             : bind ? BindConfig(dir, zone_file, *port)
+                                    : KnotConfig(dir, zone_file, *port);
+  if (!WriteFile(config_path, config)) {
     return absl::InternalError(Cat("cannot write ", config_path));
   }
-  std::vector<std::string> args = nsd ? std::vector<std::string>{binary, "-d", "-c", config_path}
-                                      : std::vector<std::string>{binary, "-c", config_path};
+  std::vector<std::string> args = nsd    ? std::vector<std::string>{binary, "-d", "-c", config_path}
+                                  : bind ? std::vector<std::string>{binary, "-g", "-4", "-n", "1", "-c", config_path}
+                                         : std::vector<std::string>{binary, "-c", config_path};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

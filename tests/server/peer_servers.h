@@ -1,4 +1,4 @@
-// Real DNS servers (NSD, Knot DNS) run as child processes for differential tests, and a
+// Real DNS servers (NSD, Knot DNS, BIND 9) run as child processes for differential tests, and a
 // pipelining UDP client to ask them.
 #pragma once
 #include <sys/types.h>
@@ -13,7 +13,7 @@
 
 namespace rootd::server::testing {
 
-enum class PeerKind { kNsd, kKnot };
+enum class PeerKind { kNsd, kKnot, kBind };
 const char* PeerName(PeerKind kind);
 
 // One peer serving one zone file as ".", in the foreground, on 127.0.0.1 at a free port, with
