@@ -59,8 +59,8 @@ struct Parsed {
   size_t question_end = kHeaderSize;  // past QTYPE and QCLASS
   size_t qname_end = kHeaderSize;
   int label_count = 0;
-  // The last label, lowercase, zero-padded to whole words (and its LabelKey).
-  alignas(8) uint8_t tld[64];
+  // The last label, lowercase, zero-padded to a whole word (and its LabelKey).
+  alignas(8) uint8_t tld[64] = {};
   uint8_t tld_size = 0;
   uint64_t tld_key = 0;
   uint16_t qtype = 0, qclass = 0;
@@ -93,11 +93,19 @@ bool ParseQname(const uint8_t* q, size_t size, Parsed& p) {
   p.qname_end = pos + 1;
   if (p.label_count > 0) {
     p.tld_size = q[last];
-    std::memset(p.tld, 0, sizeof p.tld);
-    std::memcpy(p.tld, q + last + 1, p.tld_size);
-    for (size_t w = 0; w < (p.tld_size + 7u) / 8; ++w) {
+    // Whole words straight from the query, the tail octet by octet (a variable-length
+    // memcpy here costs more than the lookup it feeds).
+    const uint8_t* label = q + last + 1;
+    size_t w = 0;
+    for (; 8 * w + 8 <= p.tld_size; ++w) {
       uint64_t word;
-      std::memcpy(&word, p.tld + 8 * w, 8);
+      std::memcpy(&word, label + 8 * w, 8);
+      word = LowerWord(word);
+      std::memcpy(p.tld + 8 * w, &word, 8);
+    }
+    if (8 * w < p.tld_size) {
+      uint64_t word = 0;
+      for (size_t i = 8 * w; i < p.tld_size; ++i) word |= uint64_t{label[i]} << (8 * (i - 8 * w));
       word = LowerWord(word);
       std::memcpy(p.tld + 8 * w, &word, 8);
     }
@@ -311,7 +319,7 @@ class ResponseWriter {
     return pos;
   }
 
-  size_t Body(const zone::ResponseBody& body, QueryInfo& info) {
+  size_t Body(const zone::ResponseBody body, QueryInfo& info) {
     size_t pos = Header(body.rcode, body.authoritative, true);
     const size_t used = pos + OptSize();
     const size_t room = Limit() > used ? Limit() - used : 0;

@@ -87,7 +87,7 @@ class ApexAnswers {
   // `records`: every record owned by "." and the address records of the apex NS targets.
   static absl::StatusOr<std::shared_ptr<const ApexAnswers>> Build(std::vector<Record> records);
 
-  const ResponseBody& Find(uint16_t qtype, bool dnssec_ok, bool tcp) const;
+  ResponseBody Find(uint16_t qtype, bool dnssec_ok, bool tcp) const;
   const std::vector<Record>& records() const { return zone_.records(); }
   const RRset& soa() const { return *zone_.apex()->Find(dns::kTypeSoa); }
   uint32_t serial() const { return serial_; }
@@ -176,7 +176,7 @@ void ApexAnswers::Compile() {
   builder_.reset();
 }
 
-const ResponseBody& ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
+ResponseBody ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
   if (qtype == dns::kTypeAny) {
     // RFC 8482 4.1: over UDP, one RRset (the SOA) instead of all of them.
     if (tcp) return store_.body(any_tcp_[dnssec_ok]);
@@ -203,7 +203,7 @@ class DelegationAnswers {
  public:
   static absl::StatusOr<std::shared_ptr<const DelegationAnswers>> Build(const Zone& zone);
 
-  const ResponseBody& Find(const ImageQuery& query) const;
+  ResponseBody Find(const ImageQuery& query) const;
   size_t tld_count() const { return tlds_.size(); }
   size_t memory_bytes() const {
     return store_.memory_bytes() + labels_.capacity() + tlds_.capacity() * sizeof(Tld) +
@@ -248,7 +248,7 @@ size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key) const
   return at;
 }
 
-const ResponseBody& DelegationAnswers::Find(const ImageQuery& query) const {
+ResponseBody DelegationAnswers::Find(const ImageQuery& query) const {
   const size_t at = LowerBound(query.tld, query.tld_key);
   if (at < tlds_.size() && tlds_[at].key == query.tld_key && tlds_[at].label_length == query.tld.size() &&
       (query.tld.size() <= 8 || std::memcmp(labels_.data() + tlds_[at].label_at + 8, query.tld.data() + 8,
@@ -424,7 +424,7 @@ absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::WithDnskeys(std::vec
   return std::make_shared<const ZoneImage>(std::move(*apex), delegations_);
 }
 
-const ResponseBody& ZoneImage::Find(const ImageQuery& query) const {
+ResponseBody ZoneImage::Find(const ImageQuery& query) const {
   if (query.tld.empty()) return apex_->Find(query.qtype, query.dnssec_ok, query.tcp);
   return delegations_->Find(query);
 }

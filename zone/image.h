@@ -51,7 +51,7 @@ class ZoneImage {
   absl::StatusOr<std::shared_ptr<const ZoneImage>> WithDnskeys(std::vector<Record> dnskeys,
                                                                std::vector<Record> signatures) const;
 
-  const ResponseBody& Find(const ImageQuery& query) const;
+  ResponseBody Find(const ImageQuery& query) const;
 
   uint32_t serial() const;
   size_t tld_count() const;
