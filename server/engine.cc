@@ -18,7 +18,10 @@ constexpr uint8_t kRcodeNoError = 0;
 constexpr uint8_t kRcodeFormErr = 1;
 constexpr uint8_t kRcodeNotImp = 4;
 constexpr uint8_t kRcodeRefused = 5;
+constexpr uint8_t kRcodeNotAuth = 9;
 constexpr uint8_t kRcodeBadVers = 16;
+constexpr uint16_t kTypeTsig = 250;
+constexpr uint16_t kTsigErrorBadKey = 17;
 
 constexpr uint16_t kOptionNsid = 3;
 constexpr uint16_t kOptionCookie = 10;
@@ -71,6 +74,13 @@ struct Parsed {
   uint16_t udp_payload = 0;
   bool nsid_requested = false;
   const uint8_t* client_cookie = nullptr;
+
+  // A TSIG record (RFC 8945), which rootd holds no key for: where its owner and the parts of
+  // its RDATA an error response echoes lie in the query.
+  bool tsig = false;
+  size_t tsig_owner = 0, tsig_owner_size = 0;
+  size_t tsig_algorithm = 0, tsig_algorithm_size = 0;  // followed by time signed and fudge
+  size_t tsig_original_id = 0;
 };
 
 enum class Verdict { kAnswer, kDrop, kFormErr, kFormErrNoQuestion };
@@ -172,6 +182,40 @@ bool ParseOptions(const uint8_t* rdata, size_t rdlength, Parsed& p, QueryInfo& i
   return true;
 }
 
+// TSIG RDATA (RFC 8945 4.2): algorithm name (uncompressed), time signed (6), fudge (2), MAC size
+// and MAC, original ID, error, other length and other data. Its owner is echoed as it was
+// sent, so a compression pointer in it may only reach into the question, which the response
+// repeats at the same place.
+bool ParseTsig(const uint8_t* q, size_t owner, size_t rdata, size_t rdlength, Parsed& p) {
+  size_t owner_end = owner;
+  while (q[owner_end] != 0 && (q[owner_end] & 0xc0) != 0xc0) owner_end += 1 + q[owner_end];
+  if (q[owner_end] != 0) {
+    const size_t target = Get16(q + owner_end) & 0x3fff;
+    if (target < kHeaderSize || target >= p.qname_end) return false;
+    owner_end += 2;
+  } else {
+    owner_end += 1;
+  }
+  const uint8_t* r = q + rdata;
+  size_t at = 0;
+  while (at < rdlength && r[at] != 0) {
+    if (r[at] > 63) return false;
+    at += 1 + r[at];
+  }
+  const size_t algorithm_size = at + 1;
+  if (algorithm_size + 10 > rdlength) return false;
+  const size_t mac_size = Get16(r + algorithm_size + 8);
+  const size_t tail = algorithm_size + 10 + mac_size;
+  if (tail + 6 > rdlength || tail + 6 + Get16(r + tail + 4) != rdlength) return false;
+  p.tsig = true;
+  p.tsig_owner = owner;
+  p.tsig_owner_size = owner_end - owner;
+  p.tsig_algorithm = rdata;
+  p.tsig_algorithm_size = algorithm_size;
+  p.tsig_original_id = rdata + tail;
+  return true;
+}
+
 Verdict Parse(const uint8_t* q, size_t size, Parsed& p, QueryInfo& info) {
   if (size < kHeaderSize || (q[2] & kFlagQr)) return Verdict::kDrop;
   p.opcode = (q[2] >> 3) & 0x0f;
@@ -195,6 +239,13 @@ Verdict Parse(const uint8_t* q, size_t size, Parsed& p, QueryInfo& info) {
       p.edns_version = rr[5];
       p.dnssec_ok = Get16(rr + 6) & kEdnsFlagDo;
       if (!ParseOptions(q + pos, rdlength, p, info)) return Verdict::kFormErr;
+    }
+    if (type == kTypeTsig) {
+      // RFC 8945 5.1: the last record, class ANY, TTL 0.
+      if (i + 1 != arcount || Get16(rr + 2) != dns::kClassAny || Get16(rr + 4) != 0 || Get16(rr + 6) != 0) {
+        return Verdict::kFormErr;
+      }
+      if (!ParseTsig(q, owner, pos, rdlength, p)) return Verdict::kFormErr;
     }
     pos += rdlength;
   }
@@ -309,6 +360,34 @@ class ResponseWriter {
     Put16(o + 9, static_cast<uint16_t>(at - 11));
     Put16(out_ + 10, static_cast<uint16_t>(Get16(out_ + 10) + 1));
     return pos + at;
+  }
+
+  // RFC 8945 5.2, 5.3.2: a query signed with a key we do not have gets NOTAUTH and an
+  // unsigned TSIG saying BADKEY, after the OPT (TSIG is always last).
+  size_t BadKey(QueryInfo& info) {
+    size_t pos = Empty(kRcodeNotAuth, true, info);
+    const uint8_t* q = request_.data;
+    const size_t rdlength = parsed_.tsig_algorithm_size + 8 + 2 + 6;
+    if (pos + parsed_.tsig_owner_size + 10 + rdlength > Limit()) {
+      out_[2] |= kFlagTc;
+      return pos;
+    }
+    uint8_t* o = out_ + pos;
+    std::memcpy(o, q + parsed_.tsig_owner, parsed_.tsig_owner_size);
+    o += parsed_.tsig_owner_size;
+    Put16(o, kTypeTsig);
+    Put16(o + 2, dns::kClassAny);
+    Put32(o + 4, 0);
+    Put16(o + 8, static_cast<uint16_t>(rdlength));
+    o += 10;
+    std::memcpy(o, q + parsed_.tsig_algorithm, parsed_.tsig_algorithm_size + 8);  // algorithm, time, fudge
+    o += parsed_.tsig_algorithm_size + 8;
+    Put16(o, 0);                                              // no MAC
+    std::memcpy(o + 2, q + parsed_.tsig_original_id, 2);      // original ID
+    Put16(o + 4, kTsigErrorBadKey);
+    Put16(o + 6, 0);                                          // no other data
+    Put16(out_ + 10, static_cast<uint16_t>(Get16(out_ + 10) + 1));
+    return static_cast<size_t>(o + 8 - out_);
   }
 
   // A response with no records of its own: an error, REFUSED, BADVERS.
@@ -439,6 +518,8 @@ size_t Engine::Answer(const zone::ZoneImage& image, const Request& request, uint
     // The OPT of a malformed query is not trusted: FORMERR goes back without one.
     p.edns = false;
     size = w.Empty(kRcodeFormErr, verdict == Verdict::kFormErr, i);
+  } else if (p.tsig) {
+    size = w.BadKey(i);
   } else if (p.opcode != 0) {
     size = w.Empty(kRcodeNotImp, true, i);
   } else if (p.edns && p.edns_version > 0) {

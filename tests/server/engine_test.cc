@@ -388,3 +388,42 @@ TEST_F(RealRootTest, SignedReferralCarriesDs) {
 
 }  // namespace
 }  // namespace rootd::server
+
+namespace rootd::server {
+namespace {
+
+// A query for ". SOA" signed with TSIG key "key." (hmac-sha256) and a 4-octet MAC.
+std::vector<uint8_t> TsigQuery(bool with_trailing_opt) {
+  std::vector<uint8_t> q = MakeQuery(".", dns::kTypeSoa);
+  q[11] = with_trailing_opt ? 2 : 1;
+  const std::vector<uint8_t> tsig = {
+      3, 'k', 'e', 'y', 0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 13 + 10 + 4 + 6,  // owner, TSIG, ANY, TTL 0, RDLENGTH
+      4, 'h', 'm', 'a', 'c', 6, 's', 'h', 'a', '2', '5', '6', 0,            // algorithm
+      0, 0, 0x65, 0x43, 0x21, 0x00, 0x01, 0x2c,                            // time signed, fudge 300
+      0, 4, 0xde, 0xad, 0xbe, 0xef,                                        // MAC
+      0x12, 0x34, 0, 0, 0, 0};                                             // original ID, error, other
+  q.insert(q.end(), tsig.begin(), tsig.end());
+  if (with_trailing_opt) q.insert(q.end(), {0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0});
+  return q;
+}
+
+TEST_F(EngineTest, TsigWithAnUnknownKeyIsNotAuthBadKey) {
+  const auto r = Ask(engine_, *image_, TsigQuery(false));
+  const std::vector<uint8_t> expected_tail = {
+      0, 1, 0, 0, 0, 0, 0, 1,  // QD 1, AN 0, NS 0, AR 1
+      0, 0, 6, 0, 1,           // question ". SOA IN"
+      3, 'k', 'e', 'y', 0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 13 + 8 + 2 + 6,
+      4, 'h', 'm', 'a', 'c', 6, 's', 'h', 'a', '2', '5', '6', 0,
+      0, 0, 0x65, 0x43, 0x21, 0x00, 0x01, 0x2c,
+      0, 0,          // no MAC: the error response is unsigned
+      0x12, 0x34,    // original ID
+      0, 17, 0, 0};  // BADKEY, no other data
+  ASSERT_EQ(r.bytes.size(), 4 + expected_tail.size());
+  EXPECT_EQ(r.bytes[3] & 0x0f, 9);  // NOTAUTH
+  EXPECT_TRUE(std::equal(expected_tail.begin(), expected_tail.end(), r.bytes.begin() + 4));
+  // RFC 8945 5.1: a TSIG that is not the last record is FORMERR.
+  EXPECT_EQ(Ask(engine_, *image_, TsigQuery(true)).info.rcode, 1);
+}
+
+}  // namespace
+}  // namespace rootd::server
