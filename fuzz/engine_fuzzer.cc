@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "server/engine.h"
+#include "tests/server/test_zones.h"
 #include "tests/test_paths.h"
 #include "zone/image.h"
 #include "zone/master_reader.h"
@@ -81,17 +82,6 @@ b.gtld-servers.net. 172800 IN A 192.33.14.30
 xn--p1ai. 172800 IN NS a.dns.ripn.net.
 xn--p1ai. 86400 IN NSEC . NS RRSIG NSEC
 )";
-
-std::string BigTld() {
-  std::string text;
-  for (int i = 0; i < 13; ++i) {
-    const std::string ns = "ns" + std::to_string(i) + ".big.";
-    text += "big. 172800 IN NS " + ns + "\n";
-    text += ns + " 172800 IN A 192.0.2." + std::to_string(i) + "\n";
-    text += ns + " 172800 IN AAAA 2001:db8::" + std::to_string(i) + "\n";
-  }
-  return text;
-}
 
 [[noreturn]] void Fail(const char* what) {
   std::fprintf(stderr, "engine_fuzzer: %s\n", what);
@@ -318,7 +308,7 @@ void CheckResponse(const uint8_t* query, size_t query_size, const uint8_t* respo
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   using namespace rootd::fuzz;
   state = new State;
-  state->inline_image = CompileOrDie(rootd::zone::ReadMasterText(std::string(kInlineZone) + BigTld(), "inline.zone"));
+  state->inline_image = CompileOrDie(rootd::zone::ReadMasterText(std::string(kInlineZone) + rootd::server::testing::BigTld(), "inline.zone"));
   const std::string real = rootd::testing::SharedDataDir() + "/zones/root.zone";
   if (std::filesystem::exists(real)) {
     state->real_image = CompileOrDie(rootd::zone::ReadMasterFile(real));

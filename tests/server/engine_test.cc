@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/server/engine_test_util.h"
+#include "tests/server/test_zones.h"
 #include "tests/test_paths.h"
 #include "zone/rr_types.h"
 
@@ -10,6 +11,7 @@ namespace rootd::server {
 namespace {
 
 using testing::Ask;
+using testing::BigTld;
 using testing::Decode;
 using testing::MakeQuery;
 using testing::QueryOptions;
@@ -28,18 +30,6 @@ de.                  172800 IN NS  a.gtld-servers.net.
 a.nic.de.            172800 IN A   194.0.0.53
 a.nic.de.            172800 IN AAAA 2001:678:2::53
 )";
-
-std::string BigTld() {
-  // 13 name servers, each with in-domain A and AAAA glue: more than 512 octets of required glue.
-  std::string text;
-  for (int i = 0; i < 13; ++i) {
-    const std::string ns = "ns" + std::to_string(i) + ".big.";
-    text += "big. 172800 IN NS " + ns + "\n";
-    text += ns + " 172800 IN A 192.0.2." + std::to_string(i) + "\n";
-    text += ns + " 172800 IN AAAA 2001:db8::" + std::to_string(i) + "\n";
-  }
-  return text;
-}
 
 class EngineTest : public ::testing::Test {
  protected:
