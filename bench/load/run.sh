@@ -9,7 +9,7 @@
 # Usage (root):  bench/load/run.sh          Knobs (environment):
 #   SERVERS="rootd nsd knot bind"  RATE=40000  ADUR=10  DUR=5 (s per step)  LOSS=0.5  STOPAFTER=2
 #   KXRATES="50000 75000 ..."  DPRATES="50000 60000 ..."  ROOTD=build/server/rootd  VERIFY=1 (0: --no-verify)
-#   ZONE=/tmp/peers/root.zone.signed  QF=/tmp/peers/queries.txt (prepared here as ../peers/run.sh does if missing)
+#   ZONE=/tmp/peers/root.zone.signed  QF=/tmp/peers/queries.txt (made with rootd-querymix if missing)
 #   SRCZONE=/work/shared/data/zones/root.zone  WORK=/tmp/loadbench  RMEM=4194304  SCPU=1 GCPU=0
 #   NS=rootdload VC=vld0 VS=vld1 CA=10.79.0.1 SA=10.79.0.2 (own names: fastgen's srv/vfg* may be in use)
 #   DPARGS="-c 8 -q 500 -t 1 -b 4096"  ROOTD_ARGS= (extra rootd flags)  KEEP=1 (leave namespace at exit)
@@ -61,7 +61,9 @@ if [ ! -s "$ZONE" ]; then
   ldns-read-zone -s "$SRCZONE" | awk '$4!="RRSIG" && $4!="NSEC" && $4!="DNSKEY" && $4!="ZONEMD"' > "$PREP/root.unsigned"
   ldns-signzone -e 20300101000000 -i 20261101000000 -f "$ZONE" "$PREP/root.unsigned" "$PREP/keys/$KSK" "$PREP/keys/$ZSK" || exit 1
 fi
-[ -s "$QF" ] || /usr/bin/python3 "$HERE/gen_queries.py" "$ZONE" "$QF" 200000 42 || exit 1
+# The root-like mix of the peers' gen_queries.py (50% NXDOMAIN, 40% referrals, apex and DS), from our own tool.
+QUERYMIX=${QUERYMIX:-$REPO/build/tools/rootd-querymix}
+[ -s "$QF" ] || "$QUERYMIX" "$ZONE" --count 200000 --seed 42 --out "$QF" || exit 1
 KQF=$WORK/queries.kx; awk 'NF>=2{print $1, $2, "D"}' "$QF" > "$KQF"   # kxdpgun: 'name type D' = EDNS with DO
 # rootd verifies the zone against a DS made from the KSK file the signer used (not from the zone itself), so a
 # broken signature stops the run rather than being served. VERIFY=0 serves it unchecked (--no-verify).
