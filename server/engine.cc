@@ -63,7 +63,7 @@ struct Parsed {
   size_t qname_end = kHeaderSize;
   int label_count = 0;
   // The last label, lowercase, zero-padded to a whole word (and its LabelKey).
-  alignas(8) uint8_t tld[64] = {};
+  alignas(8) uint8_t tld[64];
   uint8_t tld_size = 0;
   uint64_t tld_key = 0;
   uint16_t qtype = 0, qclass = 0;
@@ -113,10 +113,12 @@ bool ParseQname(const uint8_t* q, size_t size, Parsed& p) {
       word = LowerWord(word);
       std::memcpy(p.tld + 8 * w, &word, 8);
     }
-    if (8 * w < p.tld_size) {
-      uint64_t word = 0;
-      for (size_t i = 8 * w; i < p.tld_size; ++i) word |= uint64_t{label[i]} << (8 * (i - 8 * w));
-      word = LowerWord(word);
+    if (const size_t rest = p.tld_size - 8 * w; rest > 0) {
+      // The word that ends where the label ends lies inside the query (a header and a length
+      // octet precede every label); shifting drops the octets before the tail.
+      uint64_t word;
+      std::memcpy(&word, label + p.tld_size - 8, 8);
+      word = LowerWord(word >> (8 * (8 - rest)));
       std::memcpy(p.tld + 8 * w, &word, 8);
     }
     uint64_t first;
@@ -340,10 +342,12 @@ class ResponseWriter {
     if (!parsed_.edns) return pos;
     uint8_t* o = out_ + pos;
     // Owner ".", TYPE OPT, our payload size, extended RCODE, version 0, DO echoed.
-    const uint8_t fixed[9] = {0, 0, dns::kTypeOpt, static_cast<uint8_t>(config_.max_udp_payload >> 8),
-                              static_cast<uint8_t>(config_.max_udp_payload), extended_rcode, 0,
-                              static_cast<uint8_t>(parsed_.dnssec_ok ? kEdnsFlagDo >> 8 : 0), 0};
-    std::memcpy(o, fixed, sizeof fixed);
+    o[0] = 0;
+    Put16(o + 1, dns::kTypeOpt);
+    Put16(o + 3, config_.max_udp_payload);
+    o[5] = extended_rcode;
+    o[6] = 0;
+    Put16(o + 7, parsed_.dnssec_ok ? kEdnsFlagDo : 0);
     size_t at = 11;
     if (nsid_) {
       Put16(o + at, kOptionNsid);
