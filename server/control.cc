@@ -1,7 +1,6 @@
 #include "server/control.h"
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -99,7 +98,9 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Create(const std::
   chmod(path.c_str(), 0600);
   if (listen(server->listen_fd_.get(), 16) != 0)
     return absl::UnavailableError(Cat("listen on control socket ", path, ": ", ErrnoText(errno)));
-  server->stop_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  absl::StatusOr<StopSignal> stop = StopSignal::Create();
+  if (!stop.ok()) return stop.status();
+  server->stop_ = std::move(*stop);
   return server;
 }
 
@@ -112,15 +113,13 @@ void ControlServer::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void ControlServer::Stop() {
   if (!thread_.joinable()) return;
-  uint64_t one = 1;
-  ssize_t ignored = write(stop_fd_.get(), &one, sizeof one);
-  (void)ignored;
+  stop_.Raise();
   thread_.join();
 }
 
 void ControlServer::Run() {
   while (true) {
-    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
+    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_.fd(), POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       LogError(Cat("control: poll: ", ErrnoText(errno)));

@@ -49,7 +49,7 @@ class ControlServer {
   std::string path_;
   Handler handler_;
   UniqueFd listen_fd_;
-  UniqueFd stop_fd_;
+  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
   std::thread thread_;
 };
 

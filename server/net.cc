@@ -1,5 +1,7 @@
 #include "server/net.h"
 
+#include <sys/eventfd.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 
@@ -118,6 +120,20 @@ absl::Status CheckPortFree(const SocketAddress& address, int type) {
   absl::StatusOr<UniqueFd> probe = BindSocket(address, type, /*reuse_port=*/false);
   if (!probe.ok()) return probe.status();
   return absl::OkStatus();
+}
+
+absl::StatusOr<StopSignal> StopSignal::Create() {
+  StopSignal signal;
+  signal.fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!signal.fd_.valid()) return absl::InternalError(Cat("eventfd: ", ErrnoText(errno)));
+  return signal;
+}
+
+void StopSignal::Raise() const {
+  if (!fd_.valid()) return;
+  const uint64_t one = 1;
+  ssize_t ignored = write(fd_.get(), &one, sizeof one);
+  (void)ignored;
 }
 
 }  // namespace rootd::server

@@ -39,6 +39,18 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// A level-triggered wake-up for threads polling it: an eventfd that turns readable, and stays
+// so, once Raise() is called. Services use it to stop their threads.
+class StopSignal {
+ public:
+  static absl::StatusOr<StopSignal> Create();
+  int fd() const { return fd_.get(); }
+  void Raise() const;  // does nothing on a signal that was never created
+
+ private:
+  UniqueFd fd_;
+};
+
 // An IPv4 or IPv6 socket address.
 struct SocketAddress {
   sockaddr_storage storage{};

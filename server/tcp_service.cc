@@ -3,7 +3,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -350,15 +349,16 @@ void TcpService::Loop::Drain() {
 absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector<SocketAddress>& addresses,
                                                                const TcpOptions& options, ServiceContext context) {
   std::unique_ptr<TcpService> service(new TcpService());
-  service->stop_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-  if (!service->stop_fd_.valid()) return absl::InternalError(Cat("eventfd: ", ErrnoText(errno)));
+  absl::StatusOr<StopSignal> stop = StopSignal::Create();
+  if (!stop.ok()) return stop.status();
+  service->stop_ = std::move(*stop);
   for (const SocketAddress& address : addresses) {
     if (absl::Status free = CheckPortFree(address, SOCK_STREAM); !free.ok()) return free;
   }
   int loops = std::max(1, options.loops);
   int cap = (options.max_connections + loops - 1) / loops;
   for (int i = 0; i < loops; ++i) {
-    auto loop = std::make_unique<Loop>(context, options, cap, service->stop_fd_.get());
+    auto loop = std::make_unique<Loop>(context, options, cap, service->stop_.fd());
     if (absl::Status s = loop->Init(addresses); !s.ok()) return s;
     service->loops_.push_back(std::move(loop));
   }
@@ -374,11 +374,7 @@ void TcpService::Start() {
 }
 
 void TcpService::Stop() {
-  if (stop_fd_.valid()) {
-    uint64_t one = 1;
-    ssize_t ignored = write(stop_fd_.get(), &one, sizeof one);
-    (void)ignored;
-  }
+  stop_.Raise();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
 }

@@ -46,7 +46,7 @@ class TcpService {
   class Loop;
   TcpService();
 
-  UniqueFd stop_fd_;
+  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;
 };

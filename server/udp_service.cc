@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -53,8 +52,9 @@ struct UdpService::Worker {
 absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector<SocketAddress>& addresses, int workers,
                                                                ServiceContext context) {
   std::unique_ptr<UdpService> service(new UdpService(context));
-  service->stop_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-  if (!service->stop_fd_.valid()) return absl::InternalError(Cat("eventfd: ", ErrnoText(errno)));
+  absl::StatusOr<StopSignal> stop = StopSignal::Create();
+  if (!stop.ok()) return stop.status();
+  service->stop_ = std::move(*stop);
   for (const SocketAddress& address : addresses) {
     if (absl::Status free = CheckPortFree(address, SOCK_DGRAM); !free.ok()) return free;
   }
@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector
     epoll_event stop{};
     stop.events = EPOLLIN;
     stop.data.u32 = UINT32_MAX;
-    epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_fd_.get(), &stop);
+    epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_.fd(), &stop);
 
     worker->stats = context.stats->Add();
     worker->reader = context.publisher->RegisterReader();
@@ -100,11 +100,7 @@ void UdpService::Start() {
 }
 
 void UdpService::Stop() {
-  if (stop_fd_.valid()) {
-    uint64_t one = 1;
-    ssize_t ignored = write(stop_fd_.get(), &one, sizeof one);
-    (void)ignored;
-  }
+  stop_.Raise();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
 }

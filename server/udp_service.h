@@ -32,7 +32,7 @@ class UdpService {
   void Run(Worker* worker);
 
   ServiceContext context_;
-  UniqueFd stop_fd_;  // eventfd: readable once Stop() is called
+  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
 };
