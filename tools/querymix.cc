@@ -186,8 +186,10 @@ int main(int argc, char** argv) {
     LineSink& sink = split_do && query.dnssec_ok ? with_do : plain;
     sink.Write(rootd::tools::FormatQueryLine(query, format));
   }
-  const bool closed = plain.Close() & (!split_do || with_do.Close());
-  if (!closed) {
+  // Close both files whatever the first one's outcome.
+  const bool plain_closed = plain.Close();
+  const bool do_closed = !split_do || with_do.Close();
+  if (!plain_closed || !do_closed) {
     std::fprintf(stderr, "rootd-querymix: writing %s failed\n", plain.path().c_str());
     return 1;
   }
