@@ -28,6 +28,11 @@ int64_t NowMs() {
       .count();
 }
 
+// True when `in` starts with a whole length-prefixed message.
+bool HasWholeMessage(const std::string& in) {
+  return in.size() >= 2 && in.size() - 2 >= (size_t{static_cast<uint8_t>(in[0])} << 8 | static_cast<uint8_t>(in[1]));
+}
+
 void Bump(std::atomic<uint64_t>& counter) {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
@@ -113,6 +118,8 @@ class TcpService::Loop {
   bool HandleReadable(Connection* c, int64_t now);
   bool AnswerMessages(Connection* c, int64_t now);
   bool Flush(Connection* c, int64_t now);
+  bool Pump(Connection* c, int64_t now);
+  bool Drained(Connection* c) const;
   void ExpireIdle(int64_t now);
   void Drain();
 
@@ -185,7 +192,7 @@ bool TcpService::Loop::HandleReadable(Connection* c, int64_t now) {
     if (!AnswerMessages(c, now)) return false;
     if (static_cast<size_t>(n) < kReadChunk) break;
   }
-  if (!Flush(c, now)) return false;
+  if (!Pump(c, now)) return false;
   // The peer has sent everything (half-close): close once every answer is written.
   if (c->peer_closed) {
     if (c->out.size() == c->out_sent) return false;
@@ -257,6 +264,29 @@ bool TcpService::Loop::Flush(Connection* c, int64_t now) {
   return true;
 }
 
+// Writes, and answers the messages held back by the output bound as room appears, until
+// the bound or a full socket stops it. Afterwards either `in` holds no whole message or
+// more than kMaxPendingOutput waits (reading off, EPOLLOUT on). Flush alone is not enough:
+// with the answers written and nothing more arriving no event would ever come for the
+// held-back queries, and reading on while they wait would grow `in` by every read.
+bool TcpService::Loop::Pump(Connection* c, int64_t now) {
+  while (true) {
+    if (!Flush(c, now)) return false;
+    if (!HasWholeMessage(c->in) || c->out.size() - c->out_sent > kMaxPendingOutput) return true;
+    if (!AnswerMessages(c, now)) return false;
+  }
+}
+
+// Shutdown: true once everything the connection sent has been answered and written. The
+// socket must hold no unread query either: closing it then would send a reset, which also
+// throws away answers the kernel has not transmitted yet.
+bool TcpService::Loop::Drained(Connection* c) const {
+  if (c->out_sent < c->out.size() || HasWholeMessage(c->in)) return false;
+  if (c->peer_closed) return true;
+  char byte;
+  return recv(c->fd.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;  // EOF, or nothing (EAGAIN)
+}
+
 void TcpService::Loop::ExpireIdle(int64_t now) {
   while (!lru_.empty() && now - lru_.front()->last_active_ms >= idle_ms_) {
     Bump(stats_->tcp_closed_idle);
@@ -298,11 +328,8 @@ void TcpService::Loop::Run() {
         // Still read: data may precede the hang-up.
         keep = HandleReadable(c, now) && !(events[e].events & EPOLLERR);
       } else {
-        if (keep && (events[e].events & EPOLLOUT)) {
-          keep = Flush(c, now);
-          // Output drained below the bound: answer what was held back, if anything.
-          if (keep && c->in.size() >= 2) keep = AnswerMessages(c, now) && Flush(c, now);
-        }
+        // Output drained below the bound: answer what was held back, if anything.
+        if (keep && (events[e].events & EPOLLOUT)) keep = Pump(c, now);
         if (keep && (events[e].events & EPOLLIN)) keep = HandleReadable(c, now);
         if (keep && c->peer_closed && c->out.size() == c->out_sent) keep = false;
       }
@@ -323,7 +350,7 @@ void TcpService::Loop::Drain() {
     Connection* c = it->second.get();
     ++it;
     bool keep = HandleReadable(c, NowMs());
-    if (!keep || c->out.size() == c->out_sent) Close(c);
+    if (!keep || Drained(c)) Close(c);
   }
   epoll_event events[128];
   while (!connections_.empty()) {
@@ -336,8 +363,12 @@ void TcpService::Loop::Drain() {
       auto it = connections_.find(events[e].data.fd);
       if (it == connections_.end()) continue;
       Connection* c = it->second.get();
-      if (!(events[e].events & EPOLLOUT)) continue;
-      if (!Flush(c, NowMs()) || c->out.size() == c->out_sent) Close(c);
+      // Not only write: the queries held back by the output bound, and those still in the
+      // socket, were received before the stop and are answered too (as in Run()).
+      bool keep = true;
+      if (events[e].events & EPOLLOUT) keep = Pump(c, NowMs());
+      if (keep && (events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) keep = HandleReadable(c, NowMs());
+      if (!keep || Drained(c)) Close(c);
     }
     reader_->QuiescentState();
   }

@@ -41,64 +41,6 @@ std::string Dig(uint16_t port, const std::string& args, const std::string& serve
   return RunCommand("dig @" + server + " -p " + std::to_string(port) + " +tries=1 +time=3 " + args);
 }
 
-int TcpConnect(uint16_t port, bool nonblocking = false) {
-  int fd = socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  if (rc != 0 && !(nonblocking && errno == EINPROGRESS)) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-std::vector<uint8_t> Framed(const std::vector<uint8_t>& message) {
-  std::vector<uint8_t> out;
-  out.reserve(message.size() + 2);
-  out.push_back(static_cast<uint8_t>(message.size() >> 8));
-  out.push_back(static_cast<uint8_t>(message.size()));
-  for (uint8_t b : message) out.push_back(b);  // (insert() trips a GCC 12 -Warray-bounds false positive)
-  return out;
-}
-
-// Reads until the peer closes or `timeout_ms` passes; true if it closed (EOF or reset).
-bool WaitClosed(int fd, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buffer[4096];
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return true;
-  }
-  return false;
-}
-
-// One TCP query on a fresh connection; the response or empty.
-std::vector<uint8_t> TcpQuery(uint16_t port, const std::vector<uint8_t>& query) {
-  int fd = TcpConnect(port);
-  if (fd < 0) return {};
-  std::vector<uint8_t> framed = Framed(query);
-  send(fd, framed.data(), framed.size(), MSG_NOSIGNAL);
-  std::vector<uint8_t> in;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (in.size() >= 2 && in.size() >= 2u + (in[0] << 8 | in[1])) break;
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    uint8_t buffer[4096];
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    in.insert(in.end(), buffer, buffer + n);
-  }
-  close(fd);
-  if (in.size() < 2 || in.size() < 2u + (in[0] << 8 | in[1])) return {};
-  return std::vector<uint8_t>(in.begin() + 2, in.begin() + 2 + (in[0] << 8 | in[1]));
-}
-
 // One rootd on the real 2017 root zone, shared by the tests of this suite.
 class RealZoneTest : public ::testing::Test {
  protected:

@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -176,6 +178,14 @@ int RootdProcess::Stop() {
   return status;
 }
 
+int64_t RootdProcess::RssKb() const {
+  if (pid_ <= 0) return -1;
+  std::string status = ReadFileText("/proc/" + std::to_string(pid_) + "/status");
+  size_t at = status.find("VmRSS:");
+  if (at == std::string::npos) return -1;
+  return std::strtoll(status.c_str() + at + 6, nullptr, 10);
+}
+
 std::string RootdProcess::Log() const { return ReadFileText(dir_ + "/rootd.log"); }
 
 std::vector<uint8_t> MakeWireQuery(uint16_t id, const std::string& name, uint16_t qtype, uint16_t edns_size,
@@ -238,6 +248,94 @@ std::optional<std::vector<uint8_t>> UdpExchange(uint16_t port, const std::vector
   }
   close(fd);
   return result;
+}
+
+int TcpConnect(uint16_t port, bool nonblocking) {
+  int fd = socket(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  if (rc != 0 && !(nonblocking && errno == EINPROGRESS)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::vector<uint8_t> Framed(const std::vector<uint8_t>& message) {
+  std::vector<uint8_t> out;
+  out.reserve(message.size() + 2);
+  out.push_back(static_cast<uint8_t>(message.size() >> 8));
+  out.push_back(static_cast<uint8_t>(message.size()));
+  for (uint8_t b : message) out.push_back(b);  // (insert() trips a GCC 12 -Warray-bounds false positive)
+  return out;
+}
+
+bool WaitClosed(int fd, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buffer[4096];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return true;
+  }
+  return false;
+}
+
+std::vector<uint8_t> TcpQuery(uint16_t port, const std::vector<uint8_t>& query) {
+  int fd = TcpConnect(port);
+  if (fd < 0) return {};
+  std::vector<uint8_t> framed = Framed(query);
+  send(fd, framed.data(), framed.size(), MSG_NOSIGNAL);
+  std::vector<uint8_t> in;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (in.size() >= 2 && in.size() >= 2u + (in[0] << 8 | in[1])) break;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    uint8_t buffer[4096];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.insert(in.end(), buffer, buffer + n);
+  }
+  close(fd);
+  if (in.size() < 2 || in.size() < 2u + (in[0] << 8 | in[1])) return {};
+  return std::vector<uint8_t>(in.begin() + 2, in.begin() + 2 + (in[0] << 8 | in[1]));
+}
+
+std::optional<std::vector<uint8_t>> TcpReader::Next(int timeout_ms) {
+  int64_t deadline = NowMs() + timeout_ms;
+  while (true) {
+    size_t available = buffer_.size() - start_;
+    if (available >= 2) {
+      size_t length = size_t{buffer_[start_]} << 8 | buffer_[start_ + 1];
+      if (available >= 2 + length) {
+        std::vector<uint8_t> message(buffer_.begin() + start_ + 2, buffer_.begin() + start_ + 2 + length);
+        start_ += 2 + length;
+        if (start_ > (1 << 20)) {  // keep the buffer from growing with everything ever read
+          buffer_.erase(buffer_.begin(), buffer_.begin() + start_);
+          start_ = 0;
+        }
+        return message;
+      }
+    }
+    if (closed_) return std::nullopt;
+    int64_t left = deadline - NowMs();
+    if (left <= 0) return std::nullopt;
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 100))) <= 0) continue;
+    uint8_t chunk[65536];
+    ssize_t n = recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) {
+      closed_ = true;
+      continue;
+    }
+    buffer_.insert(buffer_.end(), chunk, chunk + n);
+  }
 }
 
 std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& m) {

@@ -35,6 +35,8 @@ class RootdProcess {
   // SIGTERM, then waits (bounded, SIGKILL after); the exit status.
   int Stop();
   void Signal(int sig);
+  // The resident set size of the running process in KiB (VmRSS), or -1.
+  int64_t RssKb() const;
 
   std::string Log() const;
   std::string control_socket() const { return dir_ + "/rootd.ctl"; }
@@ -60,5 +62,37 @@ std::optional<std::vector<uint8_t>> UdpExchange(uint16_t port, const std::vector
 // The SOA serial in the answer section of `response`, if any.
 std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& response);
 inline int Rcode(const std::vector<uint8_t>& response) { return response.size() >= 4 ? (response[3] & 0x0f) : -1; }
+inline uint16_t MessageId(const std::vector<uint8_t>& m) { return m.size() >= 2 ? static_cast<uint16_t>(m[0] << 8 | m[1]) : 0; }
+
+// A TCP connection to 127.0.0.1:`port`; -1 on failure. Non-blocking sockets may still be
+// connecting.
+int TcpConnect(uint16_t port, bool nonblocking = false);
+
+// `message` with its two-octet length prefix (RFC 1035 4.2.2).
+std::vector<uint8_t> Framed(const std::vector<uint8_t>& message);
+
+// Reads until the peer closes or `timeout_ms` passes; true if it closed (EOF or reset).
+bool WaitClosed(int fd, int timeout_ms);
+
+// One TCP query on a fresh connection; the response or empty.
+std::vector<uint8_t> TcpQuery(uint16_t port, const std::vector<uint8_t>& query);
+
+// Splits what arrives on a TCP connection into length-prefixed messages.
+class TcpReader {
+ public:
+  explicit TcpReader(int fd) : fd_(fd) {}
+  // The next whole message, or nothing when the peer closes or `timeout_ms` passes first.
+  std::optional<std::vector<uint8_t>> Next(int timeout_ms);
+  // True once the peer has closed (EOF or reset).
+  bool closed() const { return closed_; }
+  // Octets received that are not (yet) a whole message: after a close, half a message.
+  size_t pending() const { return buffer_.size() - start_; }
+
+ private:
+  int fd_;
+  bool closed_ = false;
+  std::vector<uint8_t> buffer_;
+  size_t start_ = 0;
+};
 
 }  // namespace rootd::testing
