@@ -83,18 +83,36 @@ class TcpService::Loop {
     bool writing = false;   // EPOLLOUT wanted
     bool peer_closed = false;
     std::list<Connection*>::iterator lru;
+    // Tells this connection from an earlier one with the same fd number: an eviction closes
+    // an fd that a later accept in the same batch of events may get again, and the batch may
+    // still hold an event for the closed one.
+    uint32_t generation = 0;
   };
 
-  void Watch(int fd, uint32_t events) {
+  // epoll data: the fd and the generation of the connection it was registered for (0 for the
+  // listeners and the stop signal).
+  static uint64_t EventData(int fd, uint32_t generation) {
+    return uint64_t{generation} << 32 | static_cast<uint32_t>(fd);
+  }
+  static int EventFd(const epoll_event& e) { return static_cast<int>(e.data.u64 & 0xffffffffu); }
+  static uint32_t EventGeneration(const epoll_event& e) { return static_cast<uint32_t>(e.data.u64 >> 32); }
+  // The connection an event is for, or null when it was closed (and its fd perhaps reused).
+  Connection* Find(const epoll_event& e) {
+    auto it = connections_.find(EventFd(e));
+    if (it == connections_.end() || it->second->generation != EventGeneration(e)) return nullptr;
+    return it->second.get();
+  }
+
+  void Watch(int fd, uint32_t events, uint32_t generation = 0) {
     epoll_event event{};
     event.events = events;
-    event.data.fd = fd;
+    event.data.u64 = EventData(fd, generation);
     epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &event);
   }
   void UpdateEvents(Connection* c) {
     epoll_event event{};
     event.events = (c->reading ? uint32_t{EPOLLIN} : 0u) | (c->writing ? uint32_t{EPOLLOUT} : 0u);
-    event.data.fd = c->fd.get();
+    event.data.u64 = EventData(c->fd.get(), c->generation);
     epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, c->fd.get(), &event);
   }
   void Touch(Connection* c, int64_t now) {
@@ -134,6 +152,7 @@ class TcpService::Loop {
   std::vector<uint8_t> scratch_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::list<Connection*> lru_;  // least recently active first
+  uint32_t next_generation_ = 1;
 };
 
 void TcpService::Loop::Accept(int listener, int64_t now) {
@@ -166,8 +185,10 @@ void TcpService::Loop::Accept(int listener, int64_t now) {
     Connection* raw = c.get();
     lru_.push_back(raw);
     raw->lru = std::prev(lru_.end());
+    raw->generation = next_generation_++;
+    if (next_generation_ == 0) next_generation_ = 1;  // 0 names the listeners and the stop signal
     connections_[fd] = std::move(c);
-    Watch(fd, EPOLLIN);
+    Watch(fd, EPOLLIN, raw->generation);
     Bump(stats_->tcp_accepted);
   }
 }
@@ -311,7 +332,7 @@ void TcpService::Loop::Run() {
     now = NowMs();
     bool stop = false;
     for (int e = 0; e < ready; ++e) {
-      int fd = events[e].data.fd;
+      const int fd = EventFd(events[e]);
       if (fd == stop_fd_) {
         stop = true;
         continue;
@@ -320,9 +341,8 @@ void TcpService::Loop::Run() {
         Accept(fd, now);
         continue;
       }
-      auto it = connections_.find(fd);
-      if (it == connections_.end()) continue;  // closed earlier in this batch
-      Connection* c = it->second.get();
+      Connection* c = Find(events[e]);
+      if (c == nullptr) continue;  // closed earlier in this batch
       bool keep = true;
       if (events[e].events & (EPOLLERR | EPOLLHUP)) {
         // Still read: data may precede the hang-up.
@@ -360,9 +380,8 @@ void TcpService::Loop::Drain() {
     int ready = epoll_wait(epoll_fd_.get(), events, 128, static_cast<int>(left));
     reader_->Online();
     for (int e = 0; e < ready; ++e) {
-      auto it = connections_.find(events[e].data.fd);
-      if (it == connections_.end()) continue;
-      Connection* c = it->second.get();
+      Connection* c = Find(events[e]);
+      if (c == nullptr) continue;
       // Not only write: the queries held back by the output bound, and those still in the
       // socket, were received before the stop and are answered too (as in Run()).
       bool keep = true;
