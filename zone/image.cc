@@ -242,8 +242,18 @@ class DelegationAnswers {
 size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key) const {
   size_t at = prefix_start_[PrefixKey(label)];
   const size_t end = prefix_start_[PrefixKey(label) + 1];
-  while (at < end && (tlds_[at].key < key || (tlds_[at].key == key && CompareLabel(Label(tlds_[at]), label) < 0))) {
-    ++at;
+  for (; at < end; ++at) {
+    const Tld& t = tlds_[at];
+    if (t.key != key) {
+      if (t.key > key) break;
+      continue;
+    }
+    // Equal keys: two labels of at most 8 octets then differ only in length (the shorter
+    // one's padding is zeros); longer ones compare in full.
+    const int order = (t.label_length <= 8 && label.size() <= 8)
+                          ? static_cast<int>(t.label_length) - static_cast<int>(label.size())
+                          : CompareLabel(Label(t), label);
+    if (order >= 0) break;
   }
   return at;
 }
