@@ -9,7 +9,9 @@ namespace rootd::zone {
 namespace {
 constexpr size_t kHeaderSize = 12;
 constexpr size_t kQuestionTail = 4;     // QTYPE + QCLASS
-constexpr uint16_t kMaxPointer = 0x3fff;  // compression pointers hold 14 bits
+// Compression pointers hold 14 bits, and the engine shifts them by up to 254 for a QNAME longer
+// than the nominal one: targets stay low enough for the longest.
+constexpr uint16_t kMaxPointer = 0x3fff - 254;
 }  // namespace
 
 constexpr size_t kLowerArena = 1 << 20;  // far more than the names of any one body
@@ -101,11 +103,7 @@ void BodyBuilder::WriteRdata(uint16_t type, std::string_view rdata) {
 }
 
 void BodyBuilder::Add(Section section, std::string_view owner, uint16_t type, uint16_t rclass, uint32_t ttl,
-                      std::string_view rdata, bool optional) {
-  if (optional && !in_optional_) {
-    cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
-    in_optional_ = true;
-  }
+                      std::string_view rdata) {
   WriteName(owner, true);
   Put16(bytes_, type);
   Put16(bytes_, rclass);
@@ -120,14 +118,20 @@ void BodyBuilder::Add(Section section, std::string_view owner, uint16_t type, ui
     case Section::kAuthority: ++counts_.authority; break;
     case Section::kAdditional: ++counts_.additional; break;
   }
-  if (in_optional_) cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
 }
 
 void BodyBuilder::AddRRset(Section section, std::string_view owner, const RRset& set, bool with_signatures,
                            bool optional) {
-  for (const Record* r : set.records) Add(section, owner, set.type, r->rclass, set.ttl, r->rdata, optional);
-  if (!with_signatures) return;
-  for (const Record* s : set.signatures) Add(section, owner, dns::kTypeRrsig, s->rclass, s->ttl, s->rdata, optional);
+  // A response may end before the first optional set, or after any whole one.
+  if (optional && !in_optional_) {
+    cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
+    in_optional_ = true;
+  }
+  for (const Record* r : set.records) Add(section, owner, set.type, r->rclass, set.ttl, r->rdata);
+  if (with_signatures) {
+    for (const Record* s : set.signatures) Add(section, owner, dns::kTypeRrsig, s->rclass, s->ttl, s->rdata);
+  }
+  if (in_optional_) cuts_.push_back(CutPoint{static_cast<uint16_t>(bytes_.size()), counts_});
 }
 
 uint32_t BodyBuilder::Finish(BodyStore& store, uint8_t rcode, bool authoritative) {

@@ -23,11 +23,12 @@ class BodyBuilder {
   // ends with it.
   void Reset(std::string_view question_name);
 
-  // Appends one record. Sections must be appended in order. A record marked optional is an
-  // additional record the response may drop without TC; optional records come last.
+  // Appends one record. Sections must be appended in order.
   void Add(Section section, std::string_view owner, uint16_t type, uint16_t rclass, uint32_t ttl,
-           std::string_view rdata, bool optional = false);
-  // Appends every record of the set with the set's TTL, then its signatures if asked.
+           std::string_view rdata);
+  // Appends every record of the set with the set's TTL, then its signatures if asked. An
+  // optional set is additional data a response may drop without TC, as a whole (RFC 2181 9);
+  // optional sets come last.
   void AddRRset(Section section, std::string_view owner, const RRset& set, bool with_signatures, bool optional = false);
 
   uint32_t Finish(BodyStore& store, uint8_t rcode, bool authoritative);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "zone/response_body.h"
 
 namespace rootd::zone {
@@ -18,11 +19,12 @@ class BodyStore {
   BodyStore(const BodyStore&) = delete;
   BodyStore& operator=(const BodyStore&) = delete;
 
-  // Appends one body; returns its handle. Only before Freeze().
+  // Appends one body; returns its handle. Only before Freeze(). A body beyond the header's
+  // limits (65535 octets or pointers, 255 cut points) is not stored; Freeze() then fails.
   uint32_t Add(const std::string& bytes, const std::vector<uint16_t>& pointer_offsets, const std::vector<CutPoint>& cuts,
                uint16_t nominal_question_end, uint8_t rcode, bool authoritative);
-  // Ends building: the arena never moves afterwards.
-  void Freeze() { arena_.shrink_to_fit(); }
+  // Ends building: the arena never moves afterwards. Fails if a body did not fit its limits.
+  absl::Status Freeze();
 
   ResponseBody body(uint32_t handle) const {
     const uint64_t* at = arena_.data() + handle;
@@ -41,6 +43,7 @@ class BodyStore {
     return b;
   }
   size_t size() const { return count_; }
+  size_t oversized() const { return oversized_; }  // bodies refused so far
   size_t memory_bytes() const { return arena_.capacity() * sizeof(uint64_t); }
 
  private:
@@ -57,6 +60,7 @@ class BodyStore {
 
   std::vector<uint64_t> arena_;  // 8-octet words keep every header and cut point aligned
   size_t count_ = 0;
+  size_t oversized_ = 0;
 };
 
 }  // namespace rootd::zone

@@ -101,7 +101,7 @@ class ApexAnswers {
     uint16_t qtype;
     uint32_t body[2];  // [dnssec_ok]
   };
-  void Compile();
+  absl::Status Compile();
   uint32_t CompilePositive(const RRset& set, bool dnssec);
   uint32_t CompileNoData(bool dnssec);
   uint32_t CompileAll(bool dnssec, bool signatures_only);
@@ -127,7 +127,7 @@ absl::StatusOr<std::shared_ptr<const ApexAnswers>> ApexAnswers::Build(std::vecto
     return absl::InvalidArgumentError("no SOA at the apex");
   }
   auto apex = std::make_shared<ApexAnswers>(std::move(*zone));
-  apex->Compile();
+  if (absl::Status s = apex->Compile(); !s.ok()) return s;
   return std::shared_ptr<const ApexAnswers>(std::move(apex));
 }
 
@@ -160,7 +160,7 @@ uint32_t ApexAnswers::CompileAll(bool dnssec, bool signatures_only) {
   return body.Finish(store_, kRcodeNoError, true);
 }
 
-void ApexAnswers::Compile() {
+absl::Status ApexAnswers::Compile() {
   builder_ = std::make_unique<BodyBuilder>();
   const Record& soa_record = *soa().records.front();
   serial_ = soa_record.rdata.size() >= 20 ? Get32(soa_record.rdata, soa_record.rdata.size() - 20) : 0;
@@ -172,8 +172,8 @@ void ApexAnswers::Compile() {
     any_tcp_[dnssec] = CompileAll(dnssec, false);
   }
   rrsig_ = CompileAll(true, true);
-  store_.Freeze();
   builder_.reset();
+  return store_.Freeze();
 }
 
 ResponseBody ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
@@ -313,6 +313,10 @@ absl::Status DelegationAnswers::CompileTld(const Zone& zone, const NodeIndex& in
     }
     t.ds[dnssec] = ds_answer.Finish(store_, kRcodeNoError, true);
   }
+  if (store_.oversized() > 0) {
+    return absl::InvalidArgumentError(
+        Cat(NameToText(node.name), ": its referral exceeds 65535 octets or 255 optional glue RRsets"));
+  }
   tlds_.push_back(t);
   return absl::OkStatus();
 }
@@ -360,7 +364,7 @@ absl::StatusOr<std::shared_ptr<const DelegationAnswers>> DelegationAnswers::Buil
     answers->prefix_start_[key] = static_cast<uint16_t>(t);
   }
   answers->CompileNxDomain(zone, chain, builder);
-  answers->store_.Freeze();
+  if (absl::Status s = answers->store_.Freeze(); !s.ok()) return s;
   return std::shared_ptr<const DelegationAnswers>(std::move(answers));
 }
 

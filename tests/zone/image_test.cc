@@ -81,3 +81,22 @@ TEST_F(ImageTest, DnskeySwapRebuildsOnlyTheApex) {
 
 }  // namespace
 }  // namespace rootd::zone
+
+namespace rootd::zone {
+namespace {
+
+TEST(ImageLimits, AnswerWithMoreOptionalRRsetsThanCutPointsIsRefused) {
+  // 300 sibling name servers: 300 optional glue RRsets, more cut points than a body holds.
+  std::string text = ". 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400\n"
+                     "other. 172800 IN NS ns0.other.\n";
+  for (int i = 0; i < 300; ++i) {
+    const std::string ns = "ns" + std::to_string(i) + ".other.";
+    text += "wide. 172800 IN NS " + ns + "\n" + ns + " 172800 IN A 192.0.2.1\n";
+  }
+  const auto image = ZoneImage::Compile(ReadMasterText(text, "wide.zone").value());
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().message(), "wide.: its referral exceeds 65535 octets or 255 optional glue RRsets");
+}
+
+}  // namespace
+}  // namespace rootd::zone
