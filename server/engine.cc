@@ -85,8 +85,9 @@ struct Parsed {
 
 enum class Verdict { kAnswer, kDrop, kFormErr, kFormErrNoQuestion };
 
-// Parses the question name at `pos`: no compression, labels of at most 63 octets, at most 255
-// octets in all. Keeps the last label, lowercased: the TLD the root answers for.
+// Parses the question after the header: a QNAME without compression, labels of at most 63
+// octets, at most 255 octets in all; then QTYPE and QCLASS. Keeps the last label, lowercased:
+// the TLD the root answers for.
 bool ParseQname(const uint8_t* q, size_t size, Parsed& p) {
   size_t pos = kHeaderSize;
   size_t last = 0;
@@ -414,7 +415,6 @@ class ResponseWriter {
     }
     if (cut == nullptr) {
       out_[2] |= kFlagTc;
-      info.truncated = true;
     } else {
       std::memcpy(out_ + pos, body.bytes, cut->length);
       ShiftPointers(body, out_ + pos, cut->length);

@@ -1,6 +1,6 @@
 // The query engine: one DNS query in, one response out, over an immutable ZoneImage.
-// Transport-agnostic: UDP, TCP and the DPDK dataplane all call Answer(). It takes no lock,
-// allocates nothing and does no I/O; it writes only into the caller's buffer.
+// Transport-agnostic: UDP and TCP call Answer(), and so will the planned DPDK dataplane. It
+// takes no lock, allocates nothing and does no I/O; it writes only into the caller's buffer.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -35,9 +35,9 @@ struct QueryInfo {
 
   bool dropped = false;  // no response is to be sent
   uint8_t rcode = 0;     // full (extended) RCODE
-  bool truncated = false;
-  bool edns = false;
-  bool dnssec_ok = false;
+  bool truncated = false;  // the response has TC set
+  bool edns = false;       // the query carried an OPT record (even one a FORMERR ignored)
+  bool dnssec_ok = false;  // ... with the DO bit
   uint16_t qtype = 0;
   uint16_t qclass = 0;
   uint16_t response_size = 0;

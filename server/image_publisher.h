@@ -1,15 +1,15 @@
 // Publication of the current ZoneImage to the serving threads: quiescent-state-based RCU.
 //
-// Readers (UDP/TCP workers, DPDK lcores) register once and get a slot with its own epoch
+// Readers (UDP/TCP workers; DPDK lcores once the dataplane lands) register once and get a slot with its own epoch
 // counter on its own cache line. Between batches a reader announces a quiescent state (it
 // holds no image pointer then) by copying the global epoch into its slot; a reader about to
 // block in a system call goes offline so that it never holds up a writer. Reading the image
 // is one acquire load: no lock, no reference count, no shared cache line written.
 //
 // Publish() swaps the pointer, advances the global epoch and retires the old image; a
-// retired image is released once every online reader's slot has reached that epoch, by
-// Synchronize() (blocking, in the publishing thread) or Reclaim() (non-blocking, e.g. from
-// the control thread's loop).
+// retired image is released once every online reader's slot has reached that epoch: Publish
+// waits for that (Synchronize). PublishDeferred + Reclaim are the non-blocking pair, for a
+// publisher that must not wait (a polling loop); the server's reload path uses Publish.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -57,14 +57,14 @@ class ImagePublisher {
     int slot_;
   };
 
-  // Fails (nullopt-like empty slot) only when kMaxReaders readers are registered.
+  // Returns null only when kMaxReaders readers are registered.
   std::unique_ptr<Reader> RegisterReader();
 
   // The image now published (for the control thread: status, serial). Holds a reference.
   std::shared_ptr<const zone::ZoneImage> current() const;
 
   // Makes `image` current and waits until no reader can hold the previous one, then releases
-  // it. Publishers are serialized by an internal mutex.
+  // it. The swap itself is serialized by an internal mutex; the wait is not.
   void Publish(std::shared_ptr<const zone::ZoneImage> image);
   // Makes `image` current; the previous one is released by a later Reclaim/Synchronize.
   void PublishDeferred(std::shared_ptr<const zone::ZoneImage> image);

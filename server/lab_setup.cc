@@ -14,7 +14,8 @@ namespace rootd::server {
 
 namespace {
 
-// Lab signatures are valid for 14 days; a zone older than this is generated afresh.
+// Lab signatures are valid for 14 days; a zone older than half that is generated afresh, so a
+// server started from it has a week before its signatures run out.
 constexpr absl::Duration kMaxAge = absl::Hours(24 * 7);
 
 absl::Status WriteFile(const std::string& path, const std::string& content) {

@@ -43,8 +43,8 @@ struct alignas(64) WorkerStats {
   std::atomic<uint64_t> edns = 0;
   std::atomic<uint64_t> dnssec_ok = 0;
   std::atomic<uint64_t> response_bytes = 0;
-  std::atomic<uint64_t> ta_queries = 0;         // RFC 8145 4: _ta- QNAMEs
-  std::atomic<uint64_t> edns_key_tag_queries = 0;  // RFC 8145 5: EDNS KEY-TAG options
+  std::atomic<uint64_t> ta_queries = 0;         // RFC 8145 5: _ta- QNAMEs
+  std::atomic<uint64_t> edns_key_tag_queries = 0;  // RFC 8145 4: EDNS KEY-TAG options
   TagCounter ta_query_tags;
   TagCounter edns_key_tags;
   // Transport-level events.

@@ -1,5 +1,7 @@
 #include "server/tcp_service.h"
 
+#include <sys/resource.h>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -161,6 +163,13 @@ void TcpService::Loop::Accept(int listener, int64_t now) {
     socklen_t peer_size = sizeof peer;
     int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_size, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
+      if ((errno == EMFILE || errno == ENFILE) && !lru_.empty()) {
+        // Out of descriptors before the cap: the least active connection makes room, as it
+        // would at the cap. Otherwise the listener stays readable and the loop would spin.
+        Bump(stats_->tcp_evicted);
+        Close(lru_.front());
+        continue;
+      }
       if (errno == EMFILE || errno == ENFILE) LogWarning("tcp: out of file descriptors, not accepting");
       return;
     }
@@ -406,7 +415,22 @@ absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector
     if (absl::Status free = CheckPortFree(address, SOCK_STREAM); !free.ok()) return free;
   }
   int loops = std::max(1, options.loops);
-  int cap = (options.max_connections + loops - 1) / loops;
+  // The cap must be reachable: raise the descriptor limit to its hard maximum and keep the
+  // cap below it, with room for the listening and UDP sockets.
+  int max_connections = options.max_connections;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+    constexpr rlim_t kReserved = 256;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > kReserved &&
+        static_cast<rlim_t>(max_connections) > limit.rlim_cur - kReserved) {
+      max_connections = static_cast<int>(limit.rlim_cur - kReserved);
+      LogWarning(Cat("tcp: connection cap lowered to ", max_connections, " by the file descriptor limit"));
+    }
+  }
+  int cap = (max_connections + loops - 1) / loops;
   for (int i = 0; i < loops; ++i) {
     auto loop = std::make_unique<Loop>(context, options, cap, service->stop_.fd());
     if (absl::Status s = loop->Init(addresses); !s.ok()) return s;

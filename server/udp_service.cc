@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector
   for (const SocketAddress& address : addresses) {
     if (absl::Status free = CheckPortFree(address, SOCK_DGRAM); !free.ok()) return free;
   }
-  size_t out_size = std::max<size_t>(context.engine->config().max_udp_payload, 512);
+  const size_t out_size = context.engine->config().max_udp_payload;  // at least 512: the engine sees to it
   for (int i = 0; i < workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->epoll_fd.Reset(epoll_create1(EPOLL_CLOEXEC));
@@ -179,10 +179,12 @@ void UdpService::Run(Worker* w) {
           int n = sendmmsg(fd, w->out_msgs + sent, to_send - sent, 0);
           if (n < 0) {
             if (errno == EINTR) continue;
-            // One bad destination (or a full buffer) costs that response only.
-            w->stats->udp_send_errors.store(w->stats->udp_send_errors.load(std::memory_order_relaxed) + 1,
+            // A full send buffer would refuse the rest of the batch at once: drop it. Any other
+            // error belongs to one destination and costs that response only.
+            const int dropped = (errno == EAGAIN || errno == EWOULDBLOCK) ? to_send - sent : 1;
+            w->stats->udp_send_errors.store(w->stats->udp_send_errors.load(std::memory_order_relaxed) + dropped,
                                             std::memory_order_relaxed);
-            ++sent;
+            sent += dropped;
             continue;
           }
           sent += n;
