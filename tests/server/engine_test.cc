@@ -415,5 +415,47 @@ TEST_F(EngineTest, TsigWithAnUnknownKeyIsNotAuthBadKey) {
   EXPECT_EQ(Ask(engine_, *image_, TsigQuery(true)).info.rcode, 1);
 }
 
+
+TEST_F(EngineTest, SiblingGlueIsDroppedWholeRRsetsWithoutTc) {
+  // sib.'s only name server, ns.other., lies under another delegation: its addresses are
+  // sibling glue, optional (RFC 9471), so a referral that cannot hold them all drops them with
+  // TC=0. What it may not do is keep part of the RRset (RFC 2181 9): all 40 A records or none.
+  constexpr int kAddresses = 40;  // 40 * 16 octets of A records alone exceed 512
+  std::string zone =
+      "$TTL 86400\n"
+      ". IN SOA a.root-servers.net. nstld.verisign-grs.com. 2026112300 1800 900 604800 86400\n"
+      "sib. 172800 IN NS ns.other.\n"
+      "other. 172800 IN NS ns.other.\n";
+  for (int i = 1; i <= kAddresses; ++i) zone += "ns.other. 172800 IN A 192.0.2." + std::to_string(i) + "\n";
+  const auto image = testing::CompileText(zone);
+  ASSERT_NE(image, nullptr);
+  const std::vector<std::string> all_glue(kAddresses, "ns.other. a");
+
+  // Over TCP the whole referral comes back, and it is larger than 512 octets.
+  const auto tcp = Ask(engine_, *image, MakeQuery("www.sib.", dns::kTypeA), Transport::kTcp);
+  auto d = Decode(tcp.bytes);
+  ASSERT_TRUE(d.ok);
+  EXPECT_FALSE(d.tc);
+  EXPECT_EQ(d.rcode, 0);
+  EXPECT_EQ(d.authority, std::vector<std::string>{"sib. ns"});
+  EXPECT_EQ(d.additional, all_glue);
+  ASSERT_GT(tcp.bytes.size(), 512u);
+
+  // Over UDP without EDNS: the referral with TC=0 and, since all 40 cannot fit, none of them.
+  const auto udp = Ask(engine_, *image, MakeQuery("www.sib.", dns::kTypeA));
+  EXPECT_LE(udp.bytes.size(), 512u);
+  EXPECT_FALSE(udp.info.truncated);
+  d = Decode(udp.bytes);
+  ASSERT_TRUE(d.ok);
+  EXPECT_FALSE(d.tc);
+  EXPECT_EQ(d.rcode, 0);
+  EXPECT_FALSE(d.aa);
+  EXPECT_EQ(d.an, 0);
+  EXPECT_EQ(d.authority, std::vector<std::string>{"sib. ns"});
+  EXPECT_TRUE(d.additional.empty() || d.additional == all_glue)
+      << d.ar << " of " << kAddresses << " sibling glue A records: a partial RRset";
+  EXPECT_EQ(d.ar, 0) << "the whole RRset cannot fit in 512 octets, so none of it may be kept";
+}
+
 }  // namespace
 }  // namespace rootd::server
