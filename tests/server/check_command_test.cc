@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/run_command.h"
 #include "tests/test_paths.h"
 #include "zone/lab_zone.h"
 
@@ -14,21 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct CommandRun {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-CommandRun RootdCheck(const std::string& args) {
-  const std::string command = rootd::testing::BinaryDir() + "/server/rootd check " + args + " 2>&1";
-  FILE* p = popen(command.c_str(), "r");
-  CommandRun run{-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) run.output.append(buf, n);
-  const int rc = pclose(p);
-  run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return run;
+rootd::testing::CommandResult RootdCheck(const std::string& args) {
+  return rootd::testing::RunCommand(rootd::testing::BinaryDir() + "/server/rootd check " + args);
 }
 
 std::string Slurp(const std::string& path) {
@@ -48,8 +36,8 @@ const std::string kZones = rootd::testing::SharedDataDir() + "/zones";
 const std::string kAt = " --at 2017-08-25T00:00:00Z";
 
 TEST(RootdCheck, AcceptsTheRealRootZone) {
-  const CommandRun run = RootdCheck(kZones + "/root.zone --trust-anchor " + kZones + "/root.zone.ds" + kAt);
-  EXPECT_EQ(run.status, 0) << run.output;
+  const rootd::testing::CommandResult run = RootdCheck(kZones + "/root.zone --trust-anchor " + kZones + "/root.zone.ds" + kAt);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("serial 2017082100, 1547 TLDs, 22772 records"));
   EXPECT_THAT(run.output, HasSubstr("2950/2950 signatures verified"));
   EXPECT_THAT(run.output, HasSubstr("key 19036 alg 8 2048 bits flags 257 KSK anchored signs DNSKEY"));
@@ -58,8 +46,8 @@ TEST(RootdCheck, AcceptsTheRealRootZone) {
 }
 
 TEST(RootdCheck, JsonReport) {
-  const CommandRun run = RootdCheck(kZones + "/root.zone --json --trust-anchor " + kZones + "/root.zone.ksk" + kAt);
-  EXPECT_EQ(run.status, 0) << run.output;
+  const rootd::testing::CommandResult run = RootdCheck(kZones + "/root.zone --json --trust-anchor " + kZones + "/root.zone.ksk" + kAt);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr(R"("ok":true,"serial":2017082100,"tlds":1547,"records":22772)"));
   EXPECT_THAT(run.output, HasSubstr(R"({"tag":19036,"algorithm":8,"bits":2048,"flags":257,"role":"KSK")"));
 }
@@ -70,8 +58,8 @@ TEST(RootdCheck, AcceptsTheLabZone) {
   const zone::LabZone lab = zone::GenerateLabZone(options).value();
   const std::string zone_path = WriteTemp("lab.zone", lab.text);
   const std::string anchor = WriteTemp("lab.ds", lab.trust_anchor_ds);
-  const CommandRun run = RootdCheck(zone_path + " --trust-anchor " + anchor + " --at 2026-11-24T00:00:00Z");
-  EXPECT_EQ(run.status, 0) << run.output;
+  const rootd::testing::CommandResult run = RootdCheck(zone_path + " --trust-anchor " + anchor + " --at 2026-11-24T00:00:00Z");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("ZONEMD: verified (SHA-384)"));
 }
 
@@ -94,14 +82,14 @@ TEST(RootdCheck, RefusesBrokenZonesNamingRecordAndReason) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
-    const CommandRun run = RootdCheck(WriteTemp("broken.zone", c.text) + " --trust-anchor " + kZones + "/root.zone.ds" + kAt);
-    EXPECT_EQ(run.status, 1);
+    const rootd::testing::CommandResult run = RootdCheck(WriteTemp("broken.zone", c.text) + " --trust-anchor " + kZones + "/root.zone.ds" + kAt);
+    EXPECT_EQ(run.exit_code, 1);
     EXPECT_THAT(run.output, HasSubstr(c.expected)) << run.output;
     EXPECT_THAT(run.output, HasSubstr("broken.zone")) << run.output;
   }
   // Expired: the same zone checked after its signatures ran out.
-  const CommandRun expired = RootdCheck(kZones + "/root.zone --trust-anchor " + kZones + "/root.zone.ds --at 2017-09-10T00:00:00Z");
-  EXPECT_EQ(expired.status, 1);
+  const rootd::testing::CommandResult expired = RootdCheck(kZones + "/root.zone --trust-anchor " + kZones + "/root.zone.ds --at 2017-09-10T00:00:00Z");
+  EXPECT_EQ(expired.exit_code, 1);
   EXPECT_THAT(expired.output, HasSubstr("signature expired at 2017-09-03T05:00:00Z"));
 }
 

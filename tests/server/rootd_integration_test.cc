@@ -38,7 +38,7 @@ std::vector<std::string> RealZoneArgs() {
 }
 
 std::string Dig(uint16_t port, const std::string& args, const std::string& server = "127.0.0.1") {
-  return RunCommand("dig @" + server + " -p " + std::to_string(port) + " +tries=1 +time=3 " + args);
+  return RunCommand("dig @" + server + " -p " + std::to_string(port) + " +tries=1 +time=3 " + args).output;
 }
 
 // One rootd on the real 2017 root zone, shared by the tests of this suite.
@@ -87,7 +87,7 @@ TEST_F(RealZoneTest, AnswersOverUdpAndTcpOnBothFamilies) {
 TEST_F(RealZoneTest, DnskeyWithSignaturesOverKdig) {
   for (const char* transport : {"+notcp", "+tcp"}) {
     std::string out = RunCommand("kdig @127.0.0.1 -p " + std::to_string(port_) + " " + transport +
-                                 " +retry=0 +time=3 +dnssec +norec . DNSKEY");
+                                 " +retry=0 +time=3 +dnssec +norec . DNSKEY").output;
     EXPECT_THAT(out, HasSubstr("status: NOERROR")) << out;
     EXPECT_THAT(out, HasSubstr("DNSKEY\t257 3 8"));
     EXPECT_THAT(out, HasSubstr("DNSKEY\t256 3 8"));
@@ -283,7 +283,7 @@ TEST_F(RealZoneTest, RootctlStatusAndStats) {
   EXPECT_EQ(status, 0);
   EXPECT_THAT(stats, HasSubstr("\"queries\":"));
   EXPECT_THAT(stats, HasSubstr("\"rcodes\":{"));
-  EXPECT_THAT(RunCommand(Rootctl() + socket + "stats"), HasSubstr("udp ipv4"));
+  EXPECT_THAT(RunCommand(Rootctl() + socket + "stats").output, HasSubstr("udp ipv4"));
   RunCommand(Rootctl() + socket + "bogus", &status);
   EXPECT_EQ(status, 2);
 }
@@ -354,7 +354,7 @@ TEST(RootdReloadTest, ReloadUnderLoadLosesNoQueryAndAnswersStayConsistent) {
   std::string dnsperf_output;
   std::thread load([&] {
     dnsperf_output = RunCommand("dnsperf -s 127.0.0.1 -p " + std::to_string(port) + " -d " + dir +
-                                "/queries -l 4 -c 4 -Q 4000 -t 3");
+                                "/queries -l 4 -c 4 -Q 4000 -t 3").output;
   });
   // Meanwhile: SOA answers must always be NOERROR with one of the two serials.
   std::atomic<bool> stop{false};
@@ -392,7 +392,7 @@ TEST(RootdReloadTest, ReloadUnderLoadLosesNoQueryAndAnswersStayConsistent) {
   EXPECT_GT(checked.load(), 0);
   EXPECT_EQ(inconsistent.load(), 0);
   EXPECT_EQ(seen.size(), 2u);
-  std::string status_json = RunCommand(Rootctl() + control + "--json status");
+  std::string status_json = RunCommand(Rootctl() + control + "--json status").output;
   EXPECT_THAT(status_json, HasSubstr("\"reloads_ok\":6"));
 
   // SIGHUP reloads the current file: rewrite a.zone (now current) with b's content.

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/run_command.h"
+
 namespace rootd::testing {
 
 // A port free on 127.0.0.1 and ::1 for UDP and TCP (at the time of the call).
 uint16_t FreePort();
 
-// Runs `command` with sh -c; returns stdout+stderr, and the exit status in *status.
-std::string RunCommand(const std::string& command, int* status = nullptr);
 
 std::string ReadFileText(const std::string& path);
 void WriteFileText(const std::string& path, const std::string& text);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "tests/run_command.h"
+
 namespace rootd::zone::testing {
 
 struct LdnsRrFree {
@@ -33,21 +35,7 @@ inline std::string RdfBytes(const ldns_rr* rr, size_t n) {
   return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-inline CommandResult RunCommand(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.output.append(buf, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using rootd::testing::CommandResult;
+using rootd::testing::RunCommand;
 
 }  // namespace rootd::zone::testing
