@@ -214,21 +214,12 @@ TEST_F(RealZoneTest, PipelinedQueriesAreAnsweredInOrder) {
     all.insert(all.end(), q.begin(), q.end());
   }
   ASSERT_EQ(send(fd, all.data(), all.size(), MSG_NOSIGNAL), static_cast<ssize_t>(all.size()));
-  std::vector<uint8_t> in;
+  TcpReader reader(fd);
   std::vector<uint16_t> ids;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (ids.size() < 5 && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    uint8_t buffer[65536];
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    in.insert(in.end(), buffer, buffer + n);
-    while (in.size() >= 2 && in.size() >= 2u + (in[0] << 8 | in[1])) {
-      size_t length = in[0] << 8 | in[1];
-      ids.push_back(static_cast<uint16_t>(in[2] << 8 | in[3]));
-      in.erase(in.begin(), in.begin() + 2 + length);
-    }
+  while (ids.size() < 5) {
+    const std::optional<std::vector<uint8_t>> message = reader.Next(5000);
+    if (!message) break;
+    ids.push_back(MessageId(*message));
   }
   close(fd);
   EXPECT_THAT(ids, ::testing::ElementsAre(100, 101, 102, 103, 104));
