@@ -41,6 +41,7 @@ class RootdProcess {
   std::string Log() const;
   std::string control_socket() const { return dir_ + "/rootd.ctl"; }
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string dir_;

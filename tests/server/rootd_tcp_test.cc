@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,6 +96,37 @@ TEST(RootdTcpTest, NewConnectionAtTheCapEvictsTheLeastActive) {
   for (int i = 1; i < 8; ++i) EXPECT_TRUE(QueryOn(idle[i], static_cast<uint16_t>(100 + i))) << i;
   EXPECT_TRUE(QueryOn(ninth, 10));
   EXPECT_EQ(server.Stop(), 0) << server.Log();
+}
+
+TEST(RootdTcpTest, OutOfDescriptorsEvictsTheLeastActiveInsteadOfSpinning) {
+  std::string dir = MakeTempDir("tcp_emfile");
+  uint16_t port = FreePort();
+  RootdProcess server(dir, TcpArgs({"--tcp-idle-timeout", "60000"}), port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+  // Once it serves, rootd's descriptor limit drops to 96, far below its default cap of 4096:
+  // accepts fail with EMFILE long before the cap, and the least active connection must make
+  // room.
+  const rlimit low{96, 96};
+  ASSERT_EQ(prlimit(server.pid(), RLIMIT_NOFILE, &low, nullptr), 0) << std::strerror(errno);
+  ScopedFds fds;
+
+  std::vector<int> idle;
+  for (int i = 0; i < 150; ++i) {
+    idle.push_back(fds.Add(TcpConnect(port)));
+    ASSERT_GE(idle.back(), 0) << i;
+  }
+  // The newest is served; the oldest lost its place.
+  EXPECT_TRUE(QueryOn(idle.back(), 1));
+  EXPECT_TRUE(WaitClosed(idle.front(), 5000));
+  // The loop did not spin on its readable listener: at most a few warnings in the log.
+  const std::string log = server.Log();
+  size_t warnings = 0;
+  for (size_t at = log.find("out of file descriptors"); at != std::string::npos;
+       at = log.find("out of file descriptors", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_LE(warnings, 5u) << log.substr(0, 2000);
+  EXPECT_EQ(server.Stop(), 0) << log.substr(0, 2000);
 }
 
 TEST(RootdTcpTest, ClientThatDoesNotReadIsHeldAtTheOutputBound) {
