@@ -68,7 +68,10 @@ size_t SkipName(const std::vector<uint8_t>& m, size_t p) {
 }  // namespace
 
 uint16_t FreePort() {
-  std::mt19937 random(static_cast<unsigned>(getpid() ^ NowMs()));
+  // Seeded from the kernel, not from pid and clock: ctest starts test processes with neighbouring
+  // pids a few milliseconds apart, and pid ^ time then repeats, so two tests probed the same ports.
+  std::random_device entropy;
+  std::mt19937 random(entropy());
   for (int attempt = 0; attempt < 200; ++attempt) {
     uint16_t port = static_cast<uint16_t>(20000 + random() % 30000);
     if (CanBind(AF_INET, SOCK_DGRAM, port) && CanBind(AF_INET, SOCK_STREAM, port) &&
