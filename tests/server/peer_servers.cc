@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "tests/server/rootd_process.h"
 #include "zone/text.h"
 
 namespace rootd::server::testing {
@@ -120,21 +121,6 @@ const char* PeerName(PeerKind kind) {
   return "?";
 }
 
-absl::StatusOr<uint16_t> FreeLoopbackPort() {
-  for (int attempt = 0; attempt < 32; ++attempt) {
-    Fd udp(socket(AF_INET, SOCK_DGRAM, 0));
-    if (udp.get() < 0) return absl::InternalError(Cat("socket: ", std::strerror(errno)));
-    sockaddr_in a = Loopback(0);
-    if (bind(udp.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) continue;
-    socklen_t len = sizeof a;
-    if (getsockname(udp.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) continue;
-    Fd tcp(socket(AF_INET, SOCK_STREAM, 0));
-    if (tcp.get() < 0) return absl::InternalError(Cat("socket: ", std::strerror(errno)));
-    if (bind(tcp.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return ntohs(a.sin_port);
-  }
-  return absl::UnavailableError("no free loopback port for both UDP and TCP");
-}
-
 absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, const std::string& zone_file,
                                                               const std::string& dir,
                                                               std::chrono::seconds start_timeout) {
@@ -148,8 +134,8 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
                                              "or apt-get install ",
                                              nsd ? "nsd" : bind ? "bind9" : "knot"));
   }
-  auto port = FreeLoopbackPort();
-  if (!port.ok()) return port.status();
+  const uint16_t port = rootd::testing::FreePort();
+  if (port == 0) return absl::UnavailableError("no free loopback port for both UDP and TCP");
   const std::string config_path = Cat(dir, "/", PeerName(kind), ".conf");
   const std::string log_path = Cat(dir, "/", PeerName(kind), ".out");
   if (kind == PeerKind::kKnot) {
@@ -159,9 +145,9 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
       }
     }
   }
-  const std::string config = nsd    ? NsdConfig(dir, zone_file, *port)
-                             : bind ? BindConfig(dir, zone_file, *port)
-                                    : KnotConfig(dir, zone_file, *port);
+  const std::string config = nsd    ? NsdConfig(dir, zone_file, port)
+                             : bind ? BindConfig(dir, zone_file, port)
+                                    : KnotConfig(dir, zone_file, port);
   if (!WriteFile(config_path, config)) {
     return absl::InternalError(Cat("cannot write ", config_path));
   }
@@ -187,7 +173,7 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
   }
   close(log_fd);
   setpgid(pid, pid);
-  std::unique_ptr<PeerServer> server(new PeerServer(kind, pid, *port, log_path));
+  std::unique_ptr<PeerServer> server(new PeerServer(kind, pid, port, log_path));
 
   const auto deadline = Clock::now() + start_timeout;
   const std::vector<std::vector<uint8_t>> probe = {SoaProbe()};
@@ -199,13 +185,13 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
       return absl::InternalError(Cat(PeerName(kind), " exited (status ", status, ") before answering; its log (",
                                      log_path, "):\n", Tail(log_path), nsd ? Tail(dir + "/nsd.log") : ""));
     }
-    const auto responses = ExchangeUdp(*port, probe, quick);
+    const auto responses = ExchangeUdp(port, probe, quick);
     // Ready once it answers NOERROR with an answer (not SERVFAIL while loading).
     const auto& r = responses[0];
     if (r.size() >= 12 && (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) > 0) return server;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer . SOA on port ", *port, " within ",
+  return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer . SOA on port ", port, " within ",
                                          start_timeout.count(), " s; its log (", log_path, "):\n", Tail(log_path),
                                          nsd ? Tail(dir + "/nsd.log") : ""));
 }
