@@ -32,6 +32,7 @@
 namespace rootd::fuzz {
 namespace {
 
+using server::BurstQuery;
 using server::Engine;
 using server::EngineConfig;
 using server::QueryInfo;
@@ -342,5 +343,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t response_size = engine.Answer(image, request, out.get(), capacity, &info);
   CheckResponse(query.get(), query_size, out.get(), response_size, capacity, transport,
                 engine.config().max_udp_payload, info);
+
+  // The same query answered in place (as the DPDK dataplane does), in a buffer of the same
+  // capacity that starts with the query, and as a burst of one: the same octets and info.
+  std::unique_ptr<uint8_t[]> in_place(new uint8_t[std::max(capacity, query_size)]);
+  std::memcpy(in_place.get(), query.get(), query_size);
+  BurstQuery burst;
+  burst.request = request;
+  burst.request.data = in_place.get();
+  burst.out = in_place.get();
+  burst.out_capacity = capacity;
+  engine.AnswerBurst(image, &burst, 1);
+  Require(burst.response_size == response_size, "in place: a different response length");
+  Require(std::memcmp(burst.out, out.get(), response_size) == 0, "in place: different response octets");
+  Require(burst.info == info, "in place: a different QueryInfo");
   return 0;
 }

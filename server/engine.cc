@@ -73,7 +73,9 @@ struct Parsed {
   uint8_t edns_version = 0;
   uint16_t udp_payload = 0;
   bool nsid_requested = false;
-  const uint8_t* client_cookie = nullptr;
+  // Copied, not pointed to: the response may be written over the query.
+  bool has_client_cookie = false;
+  uint8_t client_cookie[8];
 
   // A TSIG record (RFC 8945), which rootd holds no key for: where its owner and the parts of
   // its RDATA an error response echoes lie in the query.
@@ -169,7 +171,8 @@ bool ParseOptions(const uint8_t* rdata, size_t rdlength, Parsed& p, QueryInfo& i
       case kOptionCookie:
         // RFC 7873 5.2.2: a client cookie alone (8) or with a server cookie (8 to 32).
         if (len != kClientCookieSize && (len < 16 || len > 40)) return false;
-        p.client_cookie = data;
+        p.has_client_cookie = true;
+        std::memcpy(p.client_cookie, data, kClientCookieSize);
         break;
       case kOptionKeyTag:  // RFC 8145 4.1: a list of 16-bit key tags
         if (len == 0 || len % 2 != 0) return false;
@@ -206,7 +209,8 @@ bool ParseTsig(const uint8_t* q, size_t owner, size_t rdata, size_t rdlength, Pa
     at += 1 + r[at];
   }
   const size_t algorithm_size = at + 1;
-  if (algorithm_size + 10 > rdlength) return false;
+  // Names are at most 255 octets (RFC 1035 3.1); BadKey echoes both into a buffer of that size.
+  if (algorithm_size > 255 || owner_end - owner > 255 || algorithm_size + 10 > rdlength) return false;
   const size_t mac_size = Get16(r + algorithm_size + 8);
   const size_t tail = algorithm_size + 10 + mac_size;
   if (tail + 6 > rdlength || tail + 6 + Get16(r + tail + 4) != rdlength) return false;
@@ -316,7 +320,7 @@ class ResponseWriter {
     if (with_question && parsed_.has_question) {
       Put16(out_ + 4, 1);
       const size_t question_size = parsed_.question_end - kHeaderSize;
-      std::memcpy(out_ + kHeaderSize, q + kHeaderSize, question_size);
+      if (out_ != q) std::memcpy(out_ + kHeaderSize, q + kHeaderSize, question_size);  // in place it is there
       pos += question_size;
     }
     return pos;
@@ -368,16 +372,14 @@ class ResponseWriter {
   }
 
   // RFC 8945 5.2, 5.3.2: a query signed with a key we do not have gets NOTAUTH and an
-  // unsigned TSIG saying BADKEY, after the OPT (TSIG is always last).
+  // unsigned TSIG saying BADKEY, after the OPT (TSIG is always last). The TSIG record is
+  // put together before anything is written: the response may overwrite the query's.
   size_t BadKey(QueryInfo& info) {
-    size_t pos = Empty(kRcodeNotAuth, true, info);
     const uint8_t* q = request_.data;
     const size_t rdlength = parsed_.tsig_algorithm_size + 8 + 2 + 6;
-    if (pos + parsed_.tsig_owner_size + 10 + rdlength > Limit()) {
-      out_[2] |= kFlagTc;
-      return pos;
-    }
-    uint8_t* o = out_ + pos;
+    const size_t record_size = parsed_.tsig_owner_size + 10 + rdlength;
+    uint8_t record[255 + 10 + 255 + 16];  // owner and algorithm are names of at most 255 octets
+    uint8_t* o = record;
     std::memcpy(o, q + parsed_.tsig_owner, parsed_.tsig_owner_size);
     o += parsed_.tsig_owner_size;
     Put16(o, kTypeTsig);
@@ -391,8 +393,14 @@ class ResponseWriter {
     std::memcpy(o + 2, q + parsed_.tsig_original_id, 2);      // original ID
     Put16(o + 4, kTsigErrorBadKey);
     Put16(o + 6, 0);                                          // no other data
+    const size_t pos = Empty(kRcodeNotAuth, true, info);
+    if (pos + record_size > Limit()) {
+      out_[2] |= kFlagTc;
+      return pos;
+    }
+    std::memcpy(out_ + pos, record, record_size);
     Put16(out_ + 10, static_cast<uint16_t>(Get16(out_ + 10) + 1));
-    return static_cast<size_t>(o + 8 - out_);
+    return pos + record_size;
   }
 
   // A response with no records of its own: an error, REFUSED, BADVERS.
@@ -469,7 +477,7 @@ class ResponseWriter {
     }
   }
 
-  bool CookieEnabled() const { return parsed_.client_cookie != nullptr && config_.cookie_secret.size() == 16; }
+  bool CookieEnabled() const { return parsed_.has_client_cookie && config_.cookie_secret.size() == 16; }
 
   // RFC 9018 4: client cookie, then version 1, three reserved octets, a timestamp and
   // SipHash-2-4(client cookie | version | reserved | timestamp | client address).
@@ -496,6 +504,121 @@ class ResponseWriter {
   bool nsid_ = false;  // the response carries the NSID option
 };
 
+// What a query gets, decided from the query alone before anything is written: the response
+// may be written over the query.
+struct Plan {
+  enum class Action : uint8_t { kDrop, kEmpty, kBadKey, kChaos, kLookup };
+  Action action = Action::kDrop;
+  uint8_t rcode = 0;           // kEmpty
+  bool with_question = true;   // kEmpty
+  const std::string* text = nullptr;  // kChaos
+  zone::ImageQuery lookup;     // kLookup; its TLD points into Parsed
+};
+
+Plan Classify(const EngineConfig& config, const Request& request, size_t out_capacity, Parsed& p, QueryInfo& i) {
+  using Action = Plan::Action;
+  i = QueryInfo{};
+  i.query_size = static_cast<uint16_t>(std::min<size_t>(request.size, kMaxMessage));
+  const Verdict verdict = Parse(request.data, request.size, p, i);
+  i.qtype = p.qtype;
+  i.qclass = p.qclass;
+  i.edns = p.edns;
+  i.dnssec_ok = p.dnssec_ok;
+  Plan plan;
+  if (verdict == Verdict::kDrop || out_capacity < kMinUdpPayload) {
+    i.dropped = true;
+    return plan;
+  }
+  auto empty = [&plan](uint8_t rcode, bool with_question = true) {
+    plan.action = Action::kEmpty;
+    plan.rcode = rcode;
+    plan.with_question = with_question;
+    return plan;
+  };
+  if (verdict != Verdict::kAnswer) {
+    // The OPT of a malformed query is not trusted: FORMERR goes back without one.
+    p.edns = false;
+    return empty(kRcodeFormErr, verdict == Verdict::kFormErr);
+  }
+  if (p.tsig) {
+    plan.action = Action::kBadKey;
+    return plan;
+  }
+  if (p.opcode != 0) return empty(kRcodeNotImp);
+  if (p.edns && p.edns_version > 0) return empty(kRcodeBadVers);  // RFC 6891 6.1.3
+  // RFC 7873 5.4: a query with only a COOKIE gets a cookie back.
+  if (!p.has_question) return empty(p.has_client_cookie ? kRcodeNoError : kRcodeFormErr, false);
+  if (p.qclass == dns::kClassIn) {
+    if (p.label_count == 1 && p.qtype == dns::kTypeNull) ParseTrustAnchorLabel(p.tld, p.tld_size, i);
+    switch (p.qtype) {
+      case dns::kTypeAxfr:
+      case dns::kTypeIxfr:
+        return empty(kRcodeRefused);  // no zone transfers
+      case dns::kTypeOpt:
+      case 249:  // TKEY
+      case 250:  // TSIG
+        return empty(kRcodeFormErr);  // meta types only appear as records, never asked for
+      case dns::kTypeMailb:
+      case dns::kTypeMaila:
+        return empty(kRcodeNotImp);
+      default:
+        plan.action = Action::kLookup;
+        plan.lookup.tld = std::string_view(reinterpret_cast<const char*>(p.tld), p.tld_size);
+        plan.lookup.tld_key = p.tld_key;
+        plan.lookup.below_tld = p.label_count > 1;
+        plan.lookup.qtype = p.qtype;
+        plan.lookup.dnssec_ok = p.dnssec_ok;
+        plan.lookup.tcp = request.transport == Transport::kTcp;
+        return plan;
+    }
+  }
+  if (p.qclass == dns::kClassCh && (p.qtype == dns::kTypeTxt || p.qtype == dns::kTypeAny)) {
+    const uint8_t* qname = request.data + kHeaderSize;
+    const size_t qname_size = p.qname_end - kHeaderSize;
+    const std::string* text = nullptr;
+    if (EqualsLowercase(qname, qname_size, "\010hostname\004bind", 15) ||
+        EqualsLowercase(qname, qname_size, "\002id\006server", 11)) {
+      text = &config.identity;
+    } else if (EqualsLowercase(qname, qname_size, "\007version\004bind", 14) ||
+               EqualsLowercase(qname, qname_size, "\007version\006server", 16)) {
+      text = &config.version;
+    }
+    if (text == nullptr || text->empty()) return empty(kRcodeRefused);
+    plan.action = Action::kChaos;
+    plan.text = text;
+    return plan;
+  }
+  return empty(kRcodeRefused);
+}
+
+// Writes what `plan` says; `body` is the located body of a kLookup plan.
+size_t Respond(const EngineConfig& config, const Request& request, const Parsed& p, const Plan& plan,
+               const uint64_t* body, uint8_t* out, size_t out_capacity, QueryInfo& i) {
+  using Action = Plan::Action;
+  if (plan.action == Action::kDrop) return 0;
+  ResponseWriter w(config, request, p, out, out_capacity);
+  size_t size = 0;
+  switch (plan.action) {
+    case Action::kEmpty:
+      size = w.Empty(plan.rcode, plan.with_question, i);
+      break;
+    case Action::kBadKey:
+      size = w.BadKey(i);
+      break;
+    case Action::kChaos:
+      size = w.ChaosTxt(*plan.text, i);
+      break;
+    case Action::kLookup:
+      size = w.Body(zone::ZoneImage::Body(body), i);
+      break;
+    case Action::kDrop:
+      break;
+  }
+  i.truncated = (out[2] & kFlagTc) != 0;
+  i.response_size = static_cast<uint16_t>(size);
+  return size;
+}
+
 }  // namespace
 
 Engine::Engine(EngineConfig config) : config_(std::move(config)) {
@@ -504,80 +627,39 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
 
 size_t Engine::Answer(const zone::ZoneImage& image, const Request& request, uint8_t* out, size_t out_capacity,
                       QueryInfo* info) const {
-  QueryInfo& i = *info;
-  i = QueryInfo{};
   Parsed p;
-  const Verdict verdict = Parse(request.data, request.size, p, i);
-  i.qtype = p.qtype;
-  i.qclass = p.qclass;
-  i.edns = p.edns;
-  i.dnssec_ok = p.dnssec_ok;
-  if (verdict == Verdict::kDrop || out_capacity < kMinUdpPayload) {
-    i.dropped = true;
-    return 0;
+  const Plan plan = Classify(config_, request, out_capacity, p, *info);
+  const uint64_t* body = nullptr;
+  if (plan.action == Plan::Action::kLookup) body = image.LocateBody(plan.lookup, image.LocateTld(plan.lookup));
+  return Respond(config_, request, p, plan, body, out, out_capacity, *info);
+}
+
+void Engine::AnswerBurst(const zone::ZoneImage& image, BurstQuery* queries, size_t count) const {
+  using Action = Plan::Action;
+  // One pass per lookup step over the whole burst (see ZoneImage::PrefetchTld): by the time a
+  // query's next step runs, the memory it needs has been loading while the others were handled.
+  for (size_t base = 0; base < count; base += kMaxBurst) {
+    const size_t n = std::min(kMaxBurst, count - base);
+    BurstQuery* q = queries + base;
+    Parsed parsed[kMaxBurst];
+    Plan plans[kMaxBurst];
+    size_t search_start[kMaxBurst];
+    const uint64_t* bodies[kMaxBurst];
+    for (size_t k = 0; k < n; ++k) {
+      plans[k] = Classify(config_, q[k].request, q[k].out_capacity, parsed[k], q[k].info);
+      if (plans[k].action == Action::kLookup) image.PrefetchTld(plans[k].lookup);
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (plans[k].action == Action::kLookup) search_start[k] = image.LocateTld(plans[k].lookup);
+    }
+    for (size_t k = 0; k < n; ++k) {
+      bodies[k] = plans[k].action == Action::kLookup ? image.LocateBody(plans[k].lookup, search_start[k]) : nullptr;
+    }
+    for (size_t k = 0; k < n; ++k) {
+      q[k].response_size =
+          Respond(config_, q[k].request, parsed[k], plans[k], bodies[k], q[k].out, q[k].out_capacity, q[k].info);
+    }
   }
-  ResponseWriter w(config_, request, p, out, out_capacity);
-  size_t size = 0;
-  if (verdict != Verdict::kAnswer) {
-    // The OPT of a malformed query is not trusted: FORMERR goes back without one.
-    p.edns = false;
-    size = w.Empty(kRcodeFormErr, verdict == Verdict::kFormErr, i);
-  } else if (p.tsig) {
-    size = w.BadKey(i);
-  } else if (p.opcode != 0) {
-    size = w.Empty(kRcodeNotImp, true, i);
-  } else if (p.edns && p.edns_version > 0) {
-    size = w.Empty(kRcodeBadVers, true, i);  // RFC 6891 6.1.3
-  } else if (!p.has_question) {
-    // RFC 7873 5.4: a query with only a COOKIE gets a cookie back.
-    size = w.Empty(p.client_cookie != nullptr ? kRcodeNoError : kRcodeFormErr, false, i);
-  } else if (p.qclass == dns::kClassIn) {
-    if (p.label_count == 1 && p.qtype == dns::kTypeNull) {
-      ParseTrustAnchorLabel(p.tld, p.tld_size, i);
-    }
-    switch (p.qtype) {
-      case dns::kTypeAxfr:
-      case dns::kTypeIxfr:
-        size = w.Empty(kRcodeRefused, true, i);  // no zone transfers
-        break;
-      case dns::kTypeOpt:
-      case 249:  // TKEY
-      case 250:  // TSIG
-        size = w.Empty(kRcodeFormErr, true, i);  // meta types only appear as records, never asked for
-        break;
-      case dns::kTypeMailb:
-      case dns::kTypeMaila:
-        size = w.Empty(kRcodeNotImp, true, i);
-        break;
-      default: {
-        zone::ImageQuery query;
-        query.tld = std::string_view(reinterpret_cast<const char*>(p.tld), p.tld_size);
-        query.tld_key = p.tld_key;
-        query.below_tld = p.label_count > 1;
-        query.qtype = p.qtype;
-        query.dnssec_ok = p.dnssec_ok;
-        query.tcp = request.transport == Transport::kTcp;
-        size = w.Body(image.Find(query), i);
-      }
-    }
-  } else if (p.qclass == dns::kClassCh && (p.qtype == dns::kTypeTxt || p.qtype == dns::kTypeAny)) {
-    const uint8_t* qname = request.data + kHeaderSize;
-    const size_t qname_size = p.qname_end - kHeaderSize;
-    const std::string* text = nullptr;
-    if (EqualsLowercase(qname, qname_size, "\010hostname\004bind", 15) ||
-        EqualsLowercase(qname, qname_size, "\002id\006server", 11)) {
-      text = &config_.identity;
-    } else if (EqualsLowercase(qname, qname_size, "\007version\004bind", 14) ||
-               EqualsLowercase(qname, qname_size, "\007version\006server", 16)) {
-      text = &config_.version;
-    }
-    size = (text != nullptr && !text->empty()) ? w.ChaosTxt(*text, i) : w.Empty(kRcodeRefused, true, i);
-  } else {
-    size = w.Empty(kRcodeRefused, true, i);
-  }
-  i.truncated = (out[2] & kFlagTc) != 0;
-  i.response_size = static_cast<uint16_t>(size);
-  return size;
 }
 
 }  // namespace rootd::server

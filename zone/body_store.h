@@ -26,8 +26,12 @@ class BodyStore {
   // Ends building: the arena never moves afterwards. Fails if a body did not fit its limits.
   absl::Status Freeze();
 
-  ResponseBody body(uint32_t handle) const {
-    const uint64_t* at = arena_.data() + handle;
+  // Where a body lies: what a burst prefetches between finding a body and reading it.
+  const uint64_t* ref(uint32_t handle) const { return arena_.data() + handle; }
+  ResponseBody body(uint32_t handle) const { return View(ref(handle)); }
+
+  // The body at `at` (from ref()).
+  static ResponseBody View(const uint64_t* at) {
     Header h;
     std::memcpy(&h, at, sizeof h);
     ResponseBody b;

@@ -87,7 +87,7 @@ class ApexAnswers {
   // `records`: every record owned by "." and the address records of the apex NS targets.
   static absl::StatusOr<std::shared_ptr<const ApexAnswers>> Build(std::vector<Record> records);
 
-  ResponseBody Find(uint16_t qtype, bool dnssec_ok, bool tcp) const;
+  const uint64_t* Locate(uint16_t qtype, bool dnssec_ok, bool tcp) const;
   const std::vector<Record>& records() const { return zone_.records(); }
   const RRset& soa() const { return *zone_.apex()->Find(dns::kTypeSoa); }
   uint32_t serial() const { return serial_; }
@@ -176,17 +176,17 @@ absl::Status ApexAnswers::Compile() {
   return store_.Freeze();
 }
 
-ResponseBody ApexAnswers::Find(uint16_t qtype, bool dnssec_ok, bool tcp) const {
+const uint64_t* ApexAnswers::Locate(uint16_t qtype, bool dnssec_ok, bool tcp) const {
   if (qtype == dns::kTypeAny) {
     // RFC 8482 4.1: over UDP, one RRset (the SOA) instead of all of them.
-    if (tcp) return store_.body(any_tcp_[dnssec_ok]);
+    if (tcp) return store_.ref(any_tcp_[dnssec_ok]);
     qtype = dns::kTypeSoa;
   }
-  if (qtype == dns::kTypeRrsig) return store_.body(rrsig_);
+  if (qtype == dns::kTypeRrsig) return store_.ref(rrsig_);
   for (const ByType& t : by_type_) {
-    if (t.qtype == qtype) return store_.body(t.body[dnssec_ok]);
+    if (t.qtype == qtype) return store_.ref(t.body[dnssec_ok]);
   }
-  return store_.body(nodata_[dnssec_ok]);
+  return store_.ref(nodata_[dnssec_ok]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +203,14 @@ class DelegationAnswers {
  public:
   static absl::StatusOr<std::shared_ptr<const DelegationAnswers>> Build(const Zone& zone);
 
-  ResponseBody Find(const ImageQuery& query) const;
+  // The steps of ZoneImage::Find for a TLD (see image.h).
+  void PrefetchIndex(std::string_view label) const { __builtin_prefetch(&prefix_start_[PrefixKey(label)]); }
+  size_t SearchStart(std::string_view label) const {
+    const size_t at = prefix_start_[PrefixKey(label)];
+    __builtin_prefetch(tlds_.data() + at);
+    return at;
+  }
+  const uint64_t* Locate(const ImageQuery& query, size_t search_start) const;
   size_t tld_count() const { return tlds_.size(); }
   size_t memory_bytes() const {
     return store_.memory_bytes() + labels_.capacity() + tlds_.capacity() * sizeof(Tld) +
@@ -226,8 +233,10 @@ class DelegationAnswers {
     return static_cast<uint8_t>(label[0]) * 257u + (label.size() > 1 ? static_cast<uint8_t>(label[1]) + 1u : 0u);
   }
   static constexpr size_t kPrefixKeys = 256 * 257;
-  // Index of the first TLD not below `label` (whose LabelKey is `key`) in canonical order.
-  size_t LowerBound(std::string_view label, uint64_t key) const;
+  // Index of the first TLD not below `label` (whose LabelKey is `key`) in canonical order,
+  // searching from `start` (SearchStart(label)).
+  size_t LowerBound(std::string_view label, uint64_t key, size_t start) const;
+  size_t LowerBound(std::string_view label, uint64_t key) const { return LowerBound(label, key, SearchStart(label)); }
   absl::Status CompileTld(const Zone& zone, const NodeIndex& index, const Node& node, BodyBuilder& builder);
   void CompileNxDomain(const Zone& zone, const std::vector<const Node*>& chain, BodyBuilder& builder);
 
@@ -239,8 +248,8 @@ class DelegationAnswers {
   uint32_t nxdomain_plain_ = 0;
 };
 
-size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key) const {
-  size_t at = prefix_start_[PrefixKey(label)];
+size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key, size_t start) const {
+  size_t at = start;
   const size_t end = prefix_start_[PrefixKey(label) + 1];
   for (; at < end; ++at) {
     const Tld& t = tlds_[at];
@@ -258,18 +267,18 @@ size_t DelegationAnswers::LowerBound(std::string_view label, uint64_t key) const
   return at;
 }
 
-ResponseBody DelegationAnswers::Find(const ImageQuery& query) const {
-  const size_t at = LowerBound(query.tld, query.tld_key);
+const uint64_t* DelegationAnswers::Locate(const ImageQuery& query, size_t search_start) const {
+  const size_t at = LowerBound(query.tld, query.tld_key, search_start);
   if (at < tlds_.size() && tlds_[at].key == query.tld_key && tlds_[at].label_length == query.tld.size() &&
       (query.tld.size() <= 8 || std::memcmp(labels_.data() + tlds_[at].label_at + 8, query.tld.data() + 8,
                                             query.tld.size() - 8) == 0)) {
     const Tld& t = tlds_[at];
     // DS is the parent's data: the root answers it; every other question goes to the child.
-    if (query.qtype == dns::kTypeDs && !query.below_tld) return store_.body(t.ds[query.dnssec_ok]);
-    return store_.body(t.referral[query.dnssec_ok]);
+    if (query.qtype == dns::kTypeDs && !query.below_tld) return store_.ref(t.ds[query.dnssec_ok]);
+    return store_.ref(t.referral[query.dnssec_ok]);
   }
   // Gap `at` lies after chain entry `at` (chain[0] is the apex, chain[i] the (i-1)th TLD).
-  return store_.body(query.dnssec_ok ? nxdomain_dnssec_[at] : nxdomain_plain_);
+  return store_.ref(query.dnssec_ok ? nxdomain_dnssec_[at] : nxdomain_plain_);
 }
 
 absl::Status DelegationAnswers::CompileTld(const Zone& zone, const NodeIndex& index, const Node& node,
@@ -438,9 +447,21 @@ absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::WithDnskeys(std::vec
   return std::make_shared<const ZoneImage>(std::move(*apex), delegations_);
 }
 
-ResponseBody ZoneImage::Find(const ImageQuery& query) const {
-  if (query.tld.empty()) return apex_->Find(query.qtype, query.dnssec_ok, query.tcp);
-  return delegations_->Find(query);
+void ZoneImage::PrefetchTld(const ImageQuery& query) const {
+  if (!query.tld.empty()) delegations_->PrefetchIndex(query.tld);
+}
+
+size_t ZoneImage::LocateTld(const ImageQuery& query) const {
+  return query.tld.empty() ? 0 : delegations_->SearchStart(query.tld);
+}
+
+const uint64_t* ZoneImage::LocateBody(const ImageQuery& query, size_t tld_search_start) const {
+  const uint64_t* body = query.tld.empty() ? apex_->Locate(query.qtype, query.dnssec_ok, query.tcp)
+                                           : delegations_->Locate(query, tld_search_start);
+  // The header and cut points, and the first octets the copy reads.
+  __builtin_prefetch(body);
+  __builtin_prefetch(body + 8);
+  return body;
 }
 
 uint32_t ZoneImage::serial() const { return apex_->serial(); }

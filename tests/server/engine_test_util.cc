@@ -88,15 +88,53 @@ std::vector<uint8_t> MakeQuery(const std::string& name, uint16_t qtype, const Qu
   return q;
 }
 
+namespace {
+constexpr uint8_t kClient[4] = {127, 0, 0, 1};
+constexpr uint32_t kNow = 1700000000;
+constexpr size_t kOutCapacity = 65535;
+}  // namespace
+
 Response Ask(const Engine& engine, const zone::ZoneImage& image, const std::vector<uint8_t>& query,
              Transport transport) {
   Response r;
-  r.bytes.resize(65535);
-  static const uint8_t kClient[4] = {127, 0, 0, 1};
-  Request request{query.data(), query.size(), transport, kClient, 4, 1700000000};
+  r.bytes.resize(kOutCapacity);
+  Request request{query.data(), query.size(), transport, kClient, 4, kNow};
   const size_t size = engine.Answer(image, request, r.bytes.data(), r.bytes.size(), &r.info);
   r.bytes.resize(size);
+
+  // Every answer also in place, over a copy of the query: the same octets and the same info.
+  std::vector<uint8_t> buffer(query);
+  buffer.resize(kOutCapacity);
+  request.data = buffer.data();
+  QueryInfo in_place_info;
+  buffer.resize(engine.Answer(image, request, buffer.data(), kOutCapacity, &in_place_info));
+  EXPECT_EQ(buffer, r.bytes) << "in place";
+  EXPECT_EQ(in_place_info, r.info) << "in place";
+  // And as a burst of one.
+  const std::vector<Response> burst = AskBurst(engine, image, {query}, transport);
+  EXPECT_EQ(burst[0].bytes, r.bytes) << "burst";
+  EXPECT_EQ(burst[0].info, r.info) << "burst";
   return r;
+}
+
+std::vector<Response> AskBurst(const Engine& engine, const zone::ZoneImage& image,
+                               const std::vector<std::vector<uint8_t>>& queries, Transport transport) {
+  std::vector<Response> responses(queries.size());
+  std::vector<BurstQuery> burst(queries.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    std::vector<uint8_t>& buffer = responses[i].bytes;
+    buffer = queries[i];
+    buffer.resize(kOutCapacity);
+    burst[i].request = Request{buffer.data(), queries[i].size(), transport, kClient, 4, kNow};
+    burst[i].out = buffer.data();  // in place
+    burst[i].out_capacity = kOutCapacity;
+  }
+  engine.AnswerBurst(image, burst.data(), burst.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    responses[i].bytes.resize(burst[i].response_size);
+    responses[i].info = burst[i].info;
+  }
+  return responses;
 }
 
 Decoded Decode(const std::vector<uint8_t>& bytes) {

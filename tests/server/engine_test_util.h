@@ -30,8 +30,14 @@ struct Response {
   std::vector<uint8_t> bytes;
   QueryInfo info;
 };
+// Answers `query` into a separate buffer, and checks that answering it in place (over the
+// query) and as a burst of one gives the same octets and QueryInfo.
 Response Ask(const Engine& engine, const zone::ZoneImage& image, const std::vector<uint8_t>& query,
              Transport transport = Transport::kUdp);
+// Answers every query in one AnswerBurst call, each in place.
+std::vector<Response> AskBurst(const Engine& engine, const zone::ZoneImage& image,
+                               const std::vector<std::vector<uint8_t>>& queries,
+                               Transport transport = Transport::kUdp);
 
 // Parsed view of a response, through ldns (an independent decoder).
 struct Decoded {
