@@ -12,12 +12,33 @@
 #include "server/lab_setup.h"
 #include "server/log.h"
 #include "server/server.h"
+#include "server/tcp_service.h"
+#include "server/udp_service.h"
 #include "zone/text.h"
 
 namespace {
 
 using rootd::Cat;
 using namespace rootd::server;
+
+// The transports the configuration asks for, each a Service of the server. Sockets are bound
+// here, before the zone is loaded: a port already taken is reported before seconds of
+// zone verification.
+absl::Status AddTransports(const ServerConfig& config, Server& server) {
+  const std::vector<SocketAddress> addresses = config.ListenAddresses();
+  absl::StatusOr<std::unique_ptr<UdpService>> udp =
+      UdpService::Create(addresses, config.EffectiveWorkers(), server.context());
+  if (!udp.ok()) return udp.status();
+  server.AddService(std::move(*udp));
+  TcpOptions tcp;
+  tcp.loops = config.EffectiveTcpWorkers();
+  tcp.max_connections = config.tcp_max_connections;
+  tcp.idle_timeout = absl::Milliseconds(config.tcp_idle_timeout_ms);
+  absl::StatusOr<std::unique_ptr<TcpService>> tcp_service = TcpService::Create(addresses, tcp, server.context());
+  if (!tcp_service.ok()) return tcp_service.status();
+  server.AddService(std::move(*tcp_service));
+  return absl::OkStatus();
+}
 
 int Serve(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -50,8 +71,10 @@ int Serve(int argc, char** argv) {
   }
 
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Create(config);
-  if (!server.ok()) {
-    LogError(Cat("not starting: ", std::string(server.status().message())));
+  absl::Status ready = server.ok() ? AddTransports(config, **server) : server.status();
+  if (ready.ok()) ready = (*server)->LoadZone();
+  if (!ready.ok()) {
+    LogError(Cat("not starting: ", ready.message()));
     return 1;
   }
   (*server)->Start();
@@ -62,7 +85,7 @@ int Serve(int argc, char** argv) {
     if (sig < 0) continue;  // EINTR
     if (sig == SIGHUP) {
       LogInfo("SIGHUP: reloading the zone");
-      (void)(*server)->Reload("");  // the outcome is logged either way
+      (void)(*server)->zones().Reload("");  // the outcome is logged either way
       continue;
     }
     LogInfo(Cat(sig == SIGTERM ? "SIGTERM" : "SIGINT", ": shutting down"));

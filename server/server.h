@@ -1,19 +1,20 @@
-// rootd on kernel sockets: owns the engine, the image publisher, the UDP and TCP services and
-// the control channel, and reloads the zone off the serving threads.
+// rootd's composition root: the engine, the zone manager, the statistics, the transports and
+// the control channel. It knows transports only as Services: the rootd main creates them
+// from configuration with context() and hands them over, so adding a transport (the DPDK
+// dataplane) touches neither this class nor the other transports.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/config.h"
 #include "server/control.h"
 #include "server/engine.h"
-#include "server/image_publisher.h"
+#include "server/service.h"
 #include "server/stats.h"
-#include "server/tcp_service.h"
-#include "server/udp_service.h"
+#include "server/zone_manager.h"
 
 namespace rootd::server {
 
@@ -22,51 +23,42 @@ absl::Status MakeDirectories(const std::string& path);
 
 class Server {
  public:
-  // Binds every socket, then loads, verifies and compiles the zone. Nothing is served until
-  // Start(). Fails with a message fit for the operator (port taken, invalid zone, ...).
+  // Makes the engine and the zone manager and binds the control socket; loads nothing yet,
+  // so that transports can bind their sockets (and report a port taken) before the seconds
+  // of zone verification.
   static absl::StatusOr<std::unique_ptr<Server>> Create(const ServerConfig& config);
   ~Server();
 
+  // What a transport is created with.
+  ServiceContext context() { return {engine_.get(), &zones_.publisher(), &stats_}; }
+  // Before Start().
+  void AddService(std::unique_ptr<Service> service);
+
+  // The first load of the configured zone; fails with the reason.
+  absl::Status LoadZone() { return zones_.Load(); }
+
+  // Starts every transport, then the control channel. After LoadZone().
   void Start();
-  // Stops accepting, finishes TCP answers in flight (bounded), joins every thread.
+  // Stops the control channel, then the transports in reverse order of addition (each
+  // finishing what it has received), joining every thread.
   void Stop();
 
-  // Loads `zone_path` (empty: the current zone file) and publishes it; on failure the old
-  // image keeps serving and the reason is returned. Serialized; safe from any thread but a
-  // serving one. On success returns a one-line summary.
-  absl::StatusOr<std::string> Reload(const std::string& zone_path);
-
+  ZoneManager& zones() { return zones_; }
   std::string StatusText() const;
   std::string StatusJson() const;
   StatsSnapshot Stats() const { return stats_.Snapshot(); }
-  uint32_t serial() const;
 
  private:
-  explicit Server(const ServerConfig& config);
+  Server(const ServerConfig& config, zone::LoadOptions zone_options);
   ControlReply HandleControl(const ControlRequest& request);
 
-  struct ZoneInfo {
-    std::string path;
-    std::string summary;
-    absl::Time loaded_at;
-    absl::Duration load_time;
-  };
-  absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> Load(const std::string& path, ZoneInfo* info) const;
-
-  ServerConfig config_;
-  absl::Time started_at_;
+  const ServerConfig config_;
+  const absl::Time started_at_;
   std::unique_ptr<Engine> engine_;
-  std::unique_ptr<ImagePublisher> publisher_;
+  ZoneManager zones_;
   StatsRegistry stats_;
-  std::unique_ptr<UdpService> udp_;
-  std::unique_ptr<TcpService> tcp_;
+  std::vector<std::unique_ptr<Service>> services_;
   std::unique_ptr<ControlServer> control_;
-
-  std::mutex reload_mutex_;  // one reload at a time (control socket and SIGHUP)
-  mutable std::mutex info_mutex_;
-  ZoneInfo zone_info_;
-  std::string last_reload_;  // outcome of the last reload, for status
-  uint64_t reloads_ok_ = 0, reloads_failed_ = 0;
   bool started_ = false;
 };
 

@@ -1,16 +1,14 @@
 #include "server/stats.h"
 
+#include <cstdio>
+
+#include "server/json_writer.h"
 #include "zone/text.h"
 
 namespace rootd::server {
 
 namespace {
 constexpr auto kRelaxed = std::memory_order_relaxed;
-
-inline void Bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
-  // Single writer: a load and a store, no locked instruction on the query path.
-  counter.store(counter.load(kRelaxed) + by, kRelaxed);
-}
 
 const char* RcodeName(int rcode) {
   static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
@@ -20,18 +18,37 @@ const char* RcodeName(int rcode) {
   if (rcode == 23) return "OTHER";
   return nullptr;
 }
+
+std::string RcodeText(int rcode) {
+  const char* name = RcodeName(rcode);
+  return name ? std::string(name) : Cat("RCODE", rcode);
+}
+
+// An image identity key (ZoneImage::identity_key): SOA serial, then the DNSKEY RRset's id.
+std::string ImageKeyText(uint64_t key) {
+  char id[9];
+  std::snprintf(id, sizeof id, "%08x", static_cast<uint32_t>(key));
+  return Cat(key >> 32, "/", id);
+}
+
+void AddCounts(const std::map<uint64_t, uint64_t>& counts, JsonWriter& json, bool as_image_keys) {
+  json.BeginObject();
+  for (const auto& [key, count] : counts) json.Key(as_image_keys ? ImageKeyText(key) : Cat(key)).Number(count);
+  json.EndObject();
+}
 }  // namespace
 
-void TagCounter::Add(uint16_t tag) {
-  uint32_t key = uint32_t{tag} + 1;
+template <int kSlots>
+void KeyCounter<kSlots>::Add(uint64_t key) {
+  const uint64_t stored = key + 1;  // 0 marks a free slot
   for (int probe = 0; probe < kSlots; ++probe) {
-    Entry& entry = entries_[(tag + probe) % kSlots];
-    uint32_t held = entry.tag_plus_one.load(kRelaxed);
+    Entry& entry = entries_[(key + probe) % kSlots];
+    uint64_t held = entry.key_plus_one.load(kRelaxed);
     if (held == 0) {
-      entry.tag_plus_one.store(key, std::memory_order_release);
-      held = key;
+      entry.key_plus_one.store(stored, std::memory_order_release);
+      held = stored;
     }
-    if (held == key) {
+    if (held == stored) {
       Bump(entry.count);
       return;
     }
@@ -39,30 +56,33 @@ void TagCounter::Add(uint16_t tag) {
   Bump(overflow_);
 }
 
-void TagCounter::AddTo(std::map<uint16_t, uint64_t>* totals, uint64_t* overflow) const {
+template <int kSlots>
+void KeyCounter<kSlots>::AddTo(std::map<uint64_t, uint64_t>* totals, uint64_t* overflow) const {
   for (const Entry& entry : entries_) {
-    uint32_t key = entry.tag_plus_one.load(std::memory_order_acquire);
-    if (key == 0) continue;
-    uint64_t count = entry.count.load(kRelaxed);
-    if (count > 0) (*totals)[static_cast<uint16_t>(key - 1)] += count;
+    const uint64_t stored = entry.key_plus_one.load(std::memory_order_acquire);
+    if (stored == 0) continue;
+    const uint64_t count = entry.count.load(kRelaxed);
+    if (count > 0) (*totals)[stored - 1] += count;
   }
   *overflow += overflow_.load(kRelaxed);
 }
 
-void WorkerStats::Count(Transport transport, Family family, const QueryInfo& info) {
-  int t = transport == Transport::kTcp ? 1 : 0;
-  int f = family == Family::kIpv6 ? 1 : 0;
+void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t image_key) {
+  const int t = request.transport == Transport::kTcp ? 1 : 0;
+  const int f = request.client_address_size == 16 ? 1 : 0;
   Bump(queries[t][f]);
+  Bump(query_bytes[t], info.query_size);
   if (info.dropped) {
     Bump(dropped);
     return;
   }
   Bump(responses[t][f]);
+  Bump(response_bytes[t], info.response_size);
   Bump(rcodes[info.rcode < 23 ? info.rcode : 23]);
   if (info.truncated) Bump(truncated);
   if (info.edns) Bump(edns);
   if (info.dnssec_ok) Bump(dnssec_ok);
-  Bump(response_bytes, info.response_size);
+  answered_by_image.Add(image_key);
   if (info.ta_query_tag_count > 0) {
     Bump(ta_queries);
     for (int i = 0; i < info.ta_query_tag_count && i < QueryInfo::kMaxTags; ++i) ta_query_tags.Add(info.ta_query_tags[i]);
@@ -88,17 +108,19 @@ StatsSnapshot StatsRegistry::Snapshot() const {
         s.queries[t][f] += w->queries[t][f].load(kRelaxed);
         s.responses[t][f] += w->responses[t][f].load(kRelaxed);
       }
+      s.query_bytes[t] += w->query_bytes[t].load(kRelaxed);
+      s.response_bytes[t] += w->response_bytes[t].load(kRelaxed);
     }
     s.dropped += w->dropped.load(kRelaxed);
     for (int r = 0; r < 24; ++r) s.rcodes[r] += w->rcodes[r].load(kRelaxed);
     s.truncated += w->truncated.load(kRelaxed);
     s.edns += w->edns.load(kRelaxed);
     s.dnssec_ok += w->dnssec_ok.load(kRelaxed);
-    s.response_bytes += w->response_bytes.load(kRelaxed);
     s.ta_queries += w->ta_queries.load(kRelaxed);
     s.edns_key_tag_queries += w->edns_key_tag_queries.load(kRelaxed);
     w->ta_query_tags.AddTo(&s.ta_query_tags, &s.tag_overflow);
     w->edns_key_tags.AddTo(&s.edns_key_tags, &s.tag_overflow);
+    w->answered_by_image.AddTo(&s.answered_by_image, &s.image_overflow);
     s.tcp_accepted += w->tcp_accepted.load(kRelaxed);
     s.tcp_closed_idle += w->tcp_closed_idle.load(kRelaxed);
     s.tcp_evicted += w->tcp_evicted.load(kRelaxed);
@@ -114,53 +136,59 @@ uint64_t StatsSnapshot::TotalResponses() const {
 }
 
 std::string StatsSnapshot::ToText() const {
+  auto line = [](std::string_view name, auto value) {
+    return Cat(name, std::string(name.size() < 19 ? 19 - name.size() : 1, ' '), value, "\n");
+  };
   std::string out;
-  out += Cat("queries            ", TotalQueries(), "\n");
-  out += Cat("  udp ipv4         ", queries[0][0], "\n", "  udp ipv6         ", queries[0][1], "\n");
-  out += Cat("  tcp ipv4         ", queries[1][0], "\n", "  tcp ipv6         ", queries[1][1], "\n");
-  out += Cat("responses          ", TotalResponses(), "\n");
-  out += Cat("dropped            ", dropped, "\n");
+  out += line("queries", TotalQueries());
+  out += line("  udp ipv4", queries[0][0]) + line("  udp ipv6", queries[0][1]);
+  out += line("  tcp ipv4", queries[1][0]) + line("  tcp ipv6", queries[1][1]);
+  out += line("responses", TotalResponses());
+  out += line("dropped", dropped);
   for (int r = 0; r < 24; ++r) {
-    if (rcodes[r] == 0) continue;
-    const char* name = RcodeName(r);
-    out += Cat("rcode ", name ? std::string(name) : Cat("RCODE", r), std::string(name ? 13 - std::string(name).size() : 5, ' '),
-               rcodes[r], "\n");
+    if (rcodes[r] != 0) out += line(Cat("rcode ", RcodeText(r)), rcodes[r]);
   }
-  out += Cat("truncated (TC)     ", truncated, "\n", "edns               ", edns, "\n");
-  out += Cat("dnssec ok (DO)     ", dnssec_ok, "\n", "response bytes     ", response_bytes, "\n");
-  out += Cat("rfc8145 _ta query  ", ta_queries, "\n");
-  for (const auto& [tag, count] : ta_query_tags) out += Cat("  key tag ", tag, "  ", count, "\n");
-  out += Cat("rfc8145 edns tags  ", edns_key_tag_queries, "\n");
-  for (const auto& [tag, count] : edns_key_tags) out += Cat("  key tag ", tag, "  ", count, "\n");
-  out += Cat("tcp accepted       ", tcp_accepted, "\n", "tcp closed idle    ", tcp_closed_idle, "\n");
-  out += Cat("tcp evicted        ", tcp_evicted, "\n", "tcp closed error   ", tcp_closed_error, "\n");
-  out += Cat("udp send errors    ", udp_send_errors, "\n");
+  out += line("truncated (TC)", truncated) + line("edns", edns) + line("dnssec ok (DO)", dnssec_ok);
+  out += line("query bytes udp", query_bytes[0]) + line("query bytes tcp", query_bytes[1]);
+  out += line("response bytes udp", response_bytes[0]) + line("response bytes tcp", response_bytes[1]);
+  out += line("rfc8145 _ta query", ta_queries);
+  for (const auto& [tag, count] : ta_query_tags) out += line(Cat("  key tag ", tag), count);
+  out += line("rfc8145 edns tags", edns_key_tag_queries);
+  for (const auto& [tag, count] : edns_key_tags) out += line(Cat("  key tag ", tag), count);
+  for (const auto& [key, count] : answered_by_image) out += line(Cat("image ", ImageKeyText(key)), count);
+  out += line("tcp accepted", tcp_accepted) + line("tcp closed idle", tcp_closed_idle);
+  out += line("tcp evicted", tcp_evicted) + line("tcp closed error", tcp_closed_error);
+  out += line("udp send errors", udp_send_errors);
   return out;
 }
 
 std::string StatsSnapshot::ToJson() const {
-  auto tags = [](const std::map<uint16_t, uint64_t>& map) {
-    std::string out = "{";
-    for (const auto& [tag, count] : map) out += Cat(out.size() > 1 ? "," : "", "\"", tag, "\":", count);
-    return out + "}";
-  };
-  std::string rc = "{";
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("queries").Number(TotalQueries());
+  json.Key("queries_udp_ipv4").Number(queries[0][0]).Key("queries_udp_ipv6").Number(queries[0][1]);
+  json.Key("queries_tcp_ipv4").Number(queries[1][0]).Key("queries_tcp_ipv6").Number(queries[1][1]);
+  json.Key("responses").Number(TotalResponses()).Key("dropped").Number(dropped);
+  json.Key("rcodes").BeginObject();
   for (int r = 0; r < 24; ++r) {
-    if (rcodes[r] == 0) continue;
-    const char* name = RcodeName(r);
-    rc += Cat(rc.size() > 1 ? "," : "", "\"", name ? std::string(name) : Cat("RCODE", r), "\":", rcodes[r]);
+    if (rcodes[r] != 0) json.Key(RcodeText(r)).Number(rcodes[r]);
   }
-  rc += "}";
-  return Cat("{\"queries\":", TotalQueries(), ",\"queries_udp_ipv4\":", queries[0][0], ",\"queries_udp_ipv6\":",
-             queries[0][1], ",\"queries_tcp_ipv4\":", queries[1][0], ",\"queries_tcp_ipv6\":", queries[1][1],
-             ",\"responses\":", TotalResponses(), ",\"dropped\":", dropped, ",\"rcodes\":", rc,
-             ",\"truncated\":", truncated, ",\"edns\":", edns, ",\"dnssec_ok\":", dnssec_ok,
-             ",\"response_bytes\":", response_bytes, ",\"rfc8145_ta_queries\":", ta_queries,
-             ",\"rfc8145_ta_query_tags\":", tags(ta_query_tags), ",\"rfc8145_edns_key_tag_queries\":",
-             edns_key_tag_queries, ",\"rfc8145_edns_key_tags\":", tags(edns_key_tags),
-             ",\"tag_overflow\":", tag_overflow, ",\"tcp_accepted\":", tcp_accepted,
-             ",\"tcp_closed_idle\":", tcp_closed_idle, ",\"tcp_evicted\":", tcp_evicted,
-             ",\"tcp_closed_error\":", tcp_closed_error, ",\"udp_send_errors\":", udp_send_errors, "}");
+  json.EndObject();
+  json.Key("truncated").Number(truncated).Key("edns").Number(edns).Key("dnssec_ok").Number(dnssec_ok);
+  json.Key("query_bytes_udp").Number(query_bytes[0]).Key("query_bytes_tcp").Number(query_bytes[1]);
+  json.Key("response_bytes_udp").Number(response_bytes[0]).Key("response_bytes_tcp").Number(response_bytes[1]);
+  json.Key("rfc8145_ta_queries").Number(ta_queries).Key("rfc8145_ta_query_tags");
+  AddCounts(ta_query_tags, json, false);
+  json.Key("rfc8145_edns_key_tag_queries").Number(edns_key_tag_queries).Key("rfc8145_edns_key_tags");
+  AddCounts(edns_key_tags, json, false);
+  json.Key("tag_overflow").Number(tag_overflow).Key("answered_by_image");
+  AddCounts(answered_by_image, json, true);
+  json.Key("image_overflow").Number(image_overflow);
+  json.Key("tcp_accepted").Number(tcp_accepted).Key("tcp_closed_idle").Number(tcp_closed_idle);
+  json.Key("tcp_evicted").Number(tcp_evicted).Key("tcp_closed_error").Number(tcp_closed_error);
+  json.Key("udp_send_errors").Number(udp_send_errors);
+  json.EndObject();
+  return json.str();
 }
 
 }  // namespace rootd::server

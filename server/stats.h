@@ -1,6 +1,8 @@
-// Per-worker query statistics. Each worker owns one WorkerStats (cache-line aligned, single
-// writer, relaxed atomics so that the control thread may read while workers count); totals
-// are summed on demand.
+// Query statistics: the one path every transport reports through. Each worker owns one
+// WorkerStats (cache-line aligned, single writer, relaxed atomics so that the control thread
+// may read while workers count) and calls Record() once per query it handled; readers merge
+// every worker's counters into a StatsSnapshot on demand. No lock and no shared cache line is
+// written per query.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -14,60 +16,84 @@
 
 namespace rootd::server {
 
-enum class Family : uint8_t { kIpv4 = 0, kIpv6 = 1 };
-
-// Counts of RFC 8145 key tags seen, by tag. A small open-addressing table with one writer;
-// tags beyond its capacity are counted in `overflow`.
-class TagCounter {
+// Counts per 16-bit or 64-bit key (RFC 8145 key tags, image identities): a small
+// open-addressing table with one writer; keys beyond its capacity are counted in `overflow`.
+template <int kSlots>
+class KeyCounter {
  public:
-  static constexpr int kSlots = 64;
-  void Add(uint16_t tag);
-  void AddTo(std::map<uint16_t, uint64_t>* totals, uint64_t* overflow) const;
+  void Add(uint64_t key);
+  void AddTo(std::map<uint64_t, uint64_t>* totals, uint64_t* overflow) const;
 
  private:
   struct Entry {
-    std::atomic<uint32_t> tag_plus_one{0};
+    std::atomic<uint64_t> key_plus_one{0};
     std::atomic<uint64_t> count{0};
   };
   Entry entries_[kSlots];
   std::atomic<uint64_t> overflow_{0};
 };
 
+enum class Family : uint8_t { kIpv4 = 0, kIpv6 = 1 };
+
 struct alignas(64) WorkerStats {
+  // Distinct key tags one worker tells apart: a root zone has a few keys, and during a roll a
+  // few more are reported (old, new, revoked, stand-by); 64 leaves room for lab keys and noise.
+  static constexpr int kTagSlots = 64;
+  // Images one worker tells apart between two reads: the old and the new one of a swap, and a
+  // few more swaps in quick succession (bundle tests); older ones are counted as overflow.
+  static constexpr int kImageSlots = 8;
+
+  // Everything a counter needs of one query: the transport, the source (Request: transport,
+  // address and family, query size), what the engine did (QueryInfo: rcode, flags, sizes,
+  // RFC 8145 signals) and which image answered (ZoneImage::identity key).
+  void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
+
   // [transport][family]
   std::atomic<uint64_t> queries[2][2] = {};
   std::atomic<uint64_t> responses[2][2] = {};
+  std::atomic<uint64_t> query_bytes[2] = {};     // [transport]
+  std::atomic<uint64_t> response_bytes[2] = {};  // [transport]
   std::atomic<uint64_t> dropped = 0;
   std::atomic<uint64_t> rcodes[24] = {};  // index 23: anything above 22
   std::atomic<uint64_t> truncated = 0;
   std::atomic<uint64_t> edns = 0;
   std::atomic<uint64_t> dnssec_ok = 0;
-  std::atomic<uint64_t> response_bytes = 0;
-  std::atomic<uint64_t> ta_queries = 0;         // RFC 8145 5: _ta- QNAMEs
+  std::atomic<uint64_t> ta_queries = 0;            // RFC 8145 5: _ta- QNAMEs
   std::atomic<uint64_t> edns_key_tag_queries = 0;  // RFC 8145 4: EDNS KEY-TAG options
-  TagCounter ta_query_tags;
-  TagCounter edns_key_tags;
+  KeyCounter<kTagSlots> ta_query_tags;
+  KeyCounter<kTagSlots> edns_key_tags;
+  KeyCounter<kImageSlots> answered_by_image;
   // Transport-level events.
   std::atomic<uint64_t> tcp_accepted = 0;
   std::atomic<uint64_t> tcp_closed_idle = 0;
   std::atomic<uint64_t> tcp_evicted = 0;
   std::atomic<uint64_t> tcp_closed_error = 0;
   std::atomic<uint64_t> udp_send_errors = 0;
-
-  // One engine call's worth of counting.
-  void Count(Transport transport, Family family, const QueryInfo& info);
 };
+
+// A counter of one worker, bumped by that worker only: a load and a store, no locked
+// instruction on the query path.
+inline void Bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
+  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+// The key answers are counted under in WorkerStats::Record: the SOA serial (high 32 bits) and
+// the DNSKEY RRset's id (low 32 bits) of the image that answered.
+inline uint64_t ImageKey(const zone::ZoneImage& image) { return uint64_t{image.serial()} << 32; }
 
 // Totals over all workers.
 struct StatsSnapshot {
   uint64_t queries[2][2] = {};
   uint64_t responses[2][2] = {};
+  uint64_t query_bytes[2] = {}, response_bytes[2] = {};
   uint64_t dropped = 0;
   uint64_t rcodes[24] = {};
-  uint64_t truncated = 0, edns = 0, dnssec_ok = 0, response_bytes = 0;
+  uint64_t truncated = 0, edns = 0, dnssec_ok = 0;
   uint64_t ta_queries = 0, edns_key_tag_queries = 0;
-  std::map<uint16_t, uint64_t> ta_query_tags, edns_key_tags;
+  std::map<uint64_t, uint64_t> ta_query_tags, edns_key_tags;
   uint64_t tag_overflow = 0;
+  std::map<uint64_t, uint64_t> answered_by_image;  // image identity key -> responses
+  uint64_t image_overflow = 0;
   uint64_t tcp_accepted = 0, tcp_closed_idle = 0, tcp_evicted = 0, tcp_closed_error = 0, udp_send_errors = 0;
 
   uint64_t TotalQueries() const;

@@ -35,10 +35,6 @@ bool HasWholeMessage(const std::string& in) {
   return in.size() >= 2 && in.size() - 2 >= (size_t{static_cast<uint8_t>(in[0])} << 8 | static_cast<uint8_t>(in[1]));
 }
 
-void Bump(std::atomic<uint64_t>& counter) {
-  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-}
-
 }  // namespace
 
 class TcpService::Loop {
@@ -57,12 +53,14 @@ class TcpService::Loop {
     for (const SocketAddress& address : addresses) {
       absl::StatusOr<UniqueFd> fd = BindSocket(address, SOCK_STREAM, /*reuse_port=*/true);
       if (!fd.ok()) return fd.status();
+      // The kernel's queue of connections not yet accepted: a burst of clients (a resolver
+      // farm falling back to TCP after TC) waits there instead of being refused.
       if (listen(fd->get(), 1024) != 0)
         return absl::UnavailableError(Cat("listen on TCP ", address.ToString(), ": ", ErrnoText(errno)));
-      Watch(fd->get(), EPOLLIN);
+      if (!Watch(fd->get(), EPOLLIN)) return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
       listeners_.push_back(std::move(*fd));
     }
-    Watch(stop_fd_, EPOLLIN);
+    if (!Watch(stop_fd_, EPOLLIN)) return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
     stats_ = context_.stats->Add();
     reader_ = context_.publisher->RegisterReader();
     if (reader_ == nullptr) return absl::ResourceExhaustedError("too many image readers");
@@ -74,7 +72,6 @@ class TcpService::Loop {
  private:
   struct Connection {
     UniqueFd fd;
-    Family family = Family::kIpv4;
     uint8_t address[16] = {};
     uint8_t address_size = 0;
     std::string in;         // received, not yet answered: at most one partial message
@@ -105,17 +102,22 @@ class TcpService::Loop {
     return it->second.get();
   }
 
-  void Watch(int fd, uint32_t events, uint32_t generation = 0) {
+  // False when epoll refuses (out of memory, or the watch limit): the caller gives up that fd.
+  bool Watch(int fd, uint32_t events, uint32_t generation = 0) {
     epoll_event event{};
     event.events = events;
     event.data.u64 = EventData(fd, generation);
-    epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &event);
+    return epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &event) == 0;
   }
-  void UpdateEvents(Connection* c) {
+  // False when epoll refuses: the connection can no longer be driven and is closed.
+  [[nodiscard]] bool UpdateEvents(Connection* c) {
     epoll_event event{};
     event.events = (c->reading ? uint32_t{EPOLLIN} : 0u) | (c->writing ? uint32_t{EPOLLOUT} : 0u);
     event.data.u64 = EventData(c->fd.get(), c->generation);
-    epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, c->fd.get(), &event);
+    if (epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, c->fd.get(), &event) == 0) return true;
+    LogWarning(Cat("tcp: epoll_ctl: ", ErrnoText(errno), "; closing the connection"));
+    Bump(stats_->tcp_closed_error);
+    return false;
   }
   void Touch(Connection* c, int64_t now) {
     c->last_active_ms = now;
@@ -181,7 +183,6 @@ void TcpService::Loop::Accept(int listener, int64_t now) {
     auto c = std::make_unique<Connection>();
     c->fd.Reset(fd);
     if (peer.ss_family == AF_INET6) {
-      c->family = Family::kIpv6;
       std::memcpy(c->address, &reinterpret_cast<sockaddr_in6*>(&peer)->sin6_addr, 16);
       c->address_size = 16;
     } else {
@@ -197,8 +198,12 @@ void TcpService::Loop::Accept(int listener, int64_t now) {
     raw->generation = next_generation_++;
     if (next_generation_ == 0) next_generation_ = 1;  // 0 names the listeners and the stop signal
     connections_[fd] = std::move(c);
-    Watch(fd, EPOLLIN, raw->generation);
     Bump(stats_->tcp_accepted);
+    if (!Watch(fd, EPOLLIN, raw->generation)) {
+      LogWarning(Cat("tcp: epoll_ctl: ", ErrnoText(errno), "; closing the new connection"));
+      Bump(stats_->tcp_closed_error);
+      Close(raw);
+    }
   }
 }
 
@@ -227,7 +232,7 @@ bool TcpService::Loop::HandleReadable(Connection* c, int64_t now) {
   if (c->peer_closed) {
     if (c->out.size() == c->out_sent) return false;
     c->reading = false;
-    UpdateEvents(c);
+    if (!UpdateEvents(c)) return false;
   }
   return true;
 }
@@ -248,7 +253,7 @@ bool TcpService::Loop::AnswerMessages(Connection* c, int64_t now) {
     request.now = static_cast<uint32_t>(time(nullptr));
     QueryInfo info;
     size_t size = context_.engine->Answer(image, request, scratch_.data(), scratch_.size(), &info);
-    stats_->Count(Transport::kTcp, c->family, info);
+    stats_->Record(request, info, ImageKey(image));
     offset += 2 + length;
     if (size == 0) {
       // Not a query we answer: over TCP the stream can no longer be trusted.
@@ -289,7 +294,7 @@ bool TcpService::Loop::Flush(Connection* c, int64_t now) {
   if (want_write != c->writing || want_read != c->reading) {
     c->writing = want_write;
     c->reading = want_read;
-    UpdateEvents(c);
+    if (!UpdateEvents(c)) return false;
   }
   return true;
 }
@@ -407,7 +412,7 @@ void TcpService::Loop::Drain() {
 
 absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector<SocketAddress>& addresses,
                                                                const TcpOptions& options, ServiceContext context) {
-  std::unique_ptr<TcpService> service(new TcpService());
+  std::unique_ptr<TcpService> service(new TcpService(addresses, options.max_connections));
   absl::StatusOr<StopSignal> stop = StopSignal::Create();
   if (!stop.ok()) return stop.status();
   service->stop_ = std::move(*stop);
@@ -430,6 +435,7 @@ absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector
       LogWarning(Cat("tcp: connection cap lowered to ", max_connections, " by the file descriptor limit"));
     }
   }
+  service->max_connections_ = max_connections;
   int cap = (max_connections + loops - 1) / loops;
   for (int i = 0; i < loops; ++i) {
     auto loop = std::make_unique<Loop>(context, options, cap, service->stop_.fd());
@@ -439,7 +445,14 @@ absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector
   return service;
 }
 
-TcpService::TcpService() = default;
+TcpService::TcpService(std::vector<SocketAddress> addresses, int max_connections)
+    : addresses_(std::move(addresses)), max_connections_(max_connections) {}
+
+std::string TcpService::Describe() const {
+  std::string out = Cat("tcp: ", loops_.size(), " loops, at most ", max_connections_, " connections, on");
+  for (const SocketAddress& address : addresses_) out += Cat(" ", address.ToString());
+  return out;
+}
 
 TcpService::~TcpService() { Stop(); }
 

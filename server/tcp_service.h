@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/net.h"
-#include "server/service_context.h"
+#include "server/service.h"
 
 namespace rootd::server {
 
@@ -31,20 +31,27 @@ struct TcpOptions {
   absl::Duration shutdown_grace = absl::Seconds(2);
 };
 
-class TcpService {
+class TcpService final : public Service {
  public:
+  // Unwritten response octets per connection before it stops being read: four of the largest
+  // (64 KiB) answers, so a pipelining client that reads keeps its stream moving, while one that
+  // never reads costs at most this much memory.
   static constexpr size_t kMaxPendingOutput = 256 * 1024;
 
   static absl::StatusOr<std::unique_ptr<TcpService>> Create(const std::vector<SocketAddress>& addresses,
                                                             const TcpOptions& options, ServiceContext context);
-  ~TcpService();
+  ~TcpService() override;
 
-  void Start();
-  void Stop();
+  void Start() override;
+  void Stop() override;
+  std::string Describe() const override;
 
  private:
   class Loop;
-  TcpService();
+  TcpService(std::vector<SocketAddress> addresses, int max_connections);
+
+  std::vector<SocketAddress> addresses_;
+  int max_connections_;
 
   StopSignal stop_;  // raised by Stop(): wakes every thread of the service
   std::vector<std::unique_ptr<Loop>> loops_;

@@ -34,7 +34,6 @@ void EnlargeReceiveBuffer(int fd) {
 
 struct UdpService::Worker {
   std::vector<UniqueFd> sockets;
-  std::vector<Family> families;
   WorkerStats* stats = nullptr;
   std::unique_ptr<ImagePublisher::Reader> reader;
   UniqueFd epoll_fd;
@@ -45,13 +44,27 @@ struct UdpService::Worker {
   mmsghdr in_msgs[kBatch];
   iovec in_iov[kBatch];
   sockaddr_storage peers[kBatch];
+  BurstQuery burst[kBatch];
   mmsghdr out_msgs[kBatch];
   iovec out_iov[kBatch];
 };
 
+namespace {
+// The peer's address octets, for server cookies and statistics.
+void SetClientAddress(const sockaddr_storage& peer, Request& request) {
+  if (peer.ss_family == AF_INET) {
+    request.client_address = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr);
+    request.client_address_size = 4;
+  } else if (peer.ss_family == AF_INET6) {
+    request.client_address = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr);
+    request.client_address_size = 16;
+  }
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector<SocketAddress>& addresses, int workers,
                                                                ServiceContext context) {
-  std::unique_ptr<UdpService> service(new UdpService(context));
+  std::unique_ptr<UdpService> service(new UdpService(context, addresses));
   absl::StatusOr<StopSignal> stop = StopSignal::Create();
   if (!stop.ok()) return stop.status();
   service->stop_ = std::move(*stop);
@@ -73,12 +86,12 @@ absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector
       if (epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, fd->get(), &event) != 0)
         return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
       worker->sockets.push_back(std::move(*fd));
-      worker->families.push_back(address.family() == AF_INET6 ? Family::kIpv6 : Family::kIpv4);
     }
     epoll_event stop{};
     stop.events = EPOLLIN;
     stop.data.u32 = UINT32_MAX;
-    epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_.fd(), &stop);
+    if (epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_.fd(), &stop) != 0)
+      return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
 
     worker->stats = context.stats->Add();
     worker->reader = context.publisher->RegisterReader();
@@ -91,7 +104,14 @@ absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector
   return service;
 }
 
-UdpService::UdpService(ServiceContext context) : context_(context) {}
+UdpService::UdpService(ServiceContext context, std::vector<SocketAddress> addresses)
+    : context_(context), addresses_(std::move(addresses)) {}
+
+std::string UdpService::Describe() const {
+  std::string out = Cat("udp: ", workers_.size(), " workers on");
+  for (const SocketAddress& address : addresses_) out += Cat(" ", address.ToString());
+  return out;
+}
 
 UdpService::~UdpService() { Stop(); }
 
@@ -124,9 +144,7 @@ void UdpService::Run(Worker* w) {
         stopping = true;
         continue;
       }
-      const size_t index = events[e].data.u32;
-      const int fd = w->sockets[index].get();
-      const Family family = w->families[index];
+      const int fd = w->sockets[events[e].data.u32].get();
       // Drain a few batches per wake-up, then give the other sockets their turn.
       for (int round = 0; round < 8; ++round) {
         for (int i = 0; i < kBatch; ++i) {
@@ -142,29 +160,26 @@ void UdpService::Run(Worker* w) {
 
         const zone::ZoneImage& image = *w->reader->Current();
         const uint32_t now = static_cast<uint32_t>(time(nullptr));
+        for (int i = 0; i < received; ++i) {
+          BurstQuery& query = w->burst[i];
+          query.request = Request{};
+          query.request.data = w->in.data() + i * kReceiveSize;
+          query.request.size = w->in_msgs[i].msg_len;
+          query.request.transport = Transport::kUdp;
+          query.request.now = now;
+          SetClientAddress(w->peers[i], query.request);
+          if (w->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) query.request.size = 0;  // oversized: the engine drops it
+          query.out = w->out.data() + i * w->out_size;
+          query.out_capacity = w->out_size;
+        }
+        engine.AnswerBurst(image, w->burst, received);
+        const uint64_t image_key = ImageKey(image);
         int to_send = 0;
         for (int i = 0; i < received; ++i) {
-          Request request;
-          request.data = w->in.data() + i * kReceiveSize;
-          request.size = w->in_msgs[i].msg_len;
-          request.transport = Transport::kUdp;
-          request.now = now;
-          const sockaddr_storage& peer = w->peers[i];
-          if (peer.ss_family == AF_INET) {
-            request.client_address = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr);
-            request.client_address_size = 4;
-          } else if (peer.ss_family == AF_INET6) {
-            request.client_address =
-                reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr);
-            request.client_address_size = 16;
-          }
-          if (w->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) request.size = 0;  // oversized: let the engine drop it
-          uint8_t* out = w->out.data() + to_send * w->out_size;
-          QueryInfo info;
-          size_t size = engine.Answer(image, request, out, w->out_size, &info);
-          w->stats->Count(Transport::kUdp, family, info);
-          if (size == 0) continue;
-          w->out_iov[to_send] = {out, size};
+          const BurstQuery& query = w->burst[i];
+          w->stats->Record(query.request, query.info, image_key);
+          if (query.response_size == 0) continue;
+          w->out_iov[to_send] = {query.out, query.response_size};
           w->out_msgs[to_send].msg_hdr = {};
           w->out_msgs[to_send].msg_hdr.msg_name = &w->peers[i];
           w->out_msgs[to_send].msg_hdr.msg_namelen = w->in_msgs[i].msg_hdr.msg_namelen;
@@ -182,8 +197,7 @@ void UdpService::Run(Worker* w) {
             // A full send buffer would refuse the rest of the batch at once: drop it. Any other
             // error belongs to one destination and costs that response only.
             const int dropped = (errno == EAGAIN || errno == EWOULDBLOCK) ? to_send - sent : 1;
-            w->stats->udp_send_errors.store(w->stats->udp_send_errors.load(std::memory_order_relaxed) + dropped,
-                                            std::memory_order_relaxed);
+            Bump(w->stats->udp_send_errors, dropped);
             sent += dropped;
             continue;
           }

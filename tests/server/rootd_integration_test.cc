@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <random>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -277,6 +278,52 @@ TEST_F(RealZoneTest, RootctlStatusAndStats) {
   EXPECT_THAT(RunCommand(Rootctl() + socket + "stats").output, HasSubstr("udp ipv4"));
   RunCommand(Rootctl() + socket + "bogus", &status);
   EXPECT_EQ(status, 2);
+}
+
+// A counter of `rootctl --json stats`: the number after "key": (0 when absent).
+uint64_t StatsCounter(const std::string& json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":";
+  const size_t at = json.find(needle);
+  return at == std::string::npos ? 0 : std::stoull(json.substr(at + needle.size()));
+}
+
+// UDP (both families) and TCP report through the one statistics path: each query lands in
+// its transport and family, with its sizes, its RFC 8145 signals and the image that answered.
+TEST(RootdStatsTest, EveryTransportCountsItsQueriesThroughOnePath) {
+  const uint16_t port = FreePort();
+  const std::string dir = MakeTempDir("stats");
+  RootdProcess server(dir, RealZoneArgs(), port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+  const std::string rootctl = Rootctl() + " --socket " + server.control_socket() + " --json stats";
+  const std::string before = RunCommand(rootctl).output;
+
+  const std::vector<uint8_t> soa = MakeWireQuery(7, ".", 6);                  // 17 octets
+  const std::vector<uint8_t> ta = MakeWireQuery(8, "_ta-4f66-9728.", 10);    // NULL, 31 octets
+  ASSERT_TRUE(UdpExchange(port, soa, 3000).has_value());
+  ASSERT_TRUE(UdpExchange(port, ta, 3000).has_value());
+  ASSERT_TRUE(UdpExchange(port, soa, 3000, /*ipv6=*/true).has_value());
+  ASSERT_FALSE(TcpQuery(port, soa).empty());
+  // dig sends the EDNS KEY-TAG option (RFC 8145 4) as an opaque option.
+  EXPECT_THAT(Dig(port, "+norec +ednsopt=14:4f66 . SOA"), HasSubstr("status: NOERROR"));
+
+  const std::string after = RunCommand(rootctl).output;
+  auto delta = [&](const std::string& key) { return StatsCounter(after, key) - StatsCounter(before, key); };
+  EXPECT_EQ(delta("queries_udp_ipv4"), 3u) << after;
+  EXPECT_EQ(delta("queries_udp_ipv6"), 1u);
+  EXPECT_EQ(delta("queries_tcp_ipv4"), 1u);
+  EXPECT_EQ(delta("queries_tcp_ipv6"), 0u);
+  EXPECT_EQ(delta("query_bytes_tcp"), soa.size());
+  EXPECT_GE(delta("query_bytes_udp"), 2 * soa.size() + ta.size());
+  EXPECT_EQ(delta("rfc8145_ta_queries"), 1u);
+  EXPECT_EQ(delta("rfc8145_edns_key_tag_queries"), 1u);
+  // 0x4f66 = 20326 (KSK-2017), 0x9728 = 38696 (KSK-2024).
+  EXPECT_THAT(after, HasSubstr("\"rfc8145_ta_query_tags\":{\"20326\":1,\"38696\":1}"));
+  EXPECT_THAT(after, HasSubstr("\"rfc8145_edns_key_tags\":{\"20326\":1}"));
+  // Every answer came from the one image there is, serial 2017082100.
+  std::smatch image;
+  ASSERT_TRUE(std::regex_search(after, image, std::regex("\"answered_by_image\":\\{\"2017082100/[0-9a-f]{8}\":([0-9]+)\\}")))
+      << after;
+  EXPECT_EQ(std::stoull(image[1]), StatsCounter(after, "responses"));
 }
 
 TEST_F(RealZoneTest, CorruptZoneReloadIsRefusedAndTheOldSerialKeepsAnswering) {

@@ -1,0 +1,152 @@
+// The one statistics path: WorkerStats::Record per query, merged by StatsRegistry::Snapshot.
+#include "server/stats.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace rootd::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr uint8_t kV4[4] = {192, 0, 2, 1};
+constexpr uint8_t kV6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+constexpr uint64_t kImageA = uint64_t{2017082100} << 32 | 0x0000abcd;
+constexpr uint64_t kImageB = uint64_t{2017082100} << 32 | 0x12345678;
+
+Request From(Transport transport, bool v6) {
+  Request r;
+  r.transport = transport;
+  r.client_address = v6 ? kV6 : kV4;
+  r.client_address_size = v6 ? 16 : 4;
+  return r;
+}
+
+QueryInfo Answered(uint8_t rcode, uint16_t query_size, uint16_t response_size) {
+  QueryInfo info;
+  info.rcode = rcode;
+  info.query_size = query_size;
+  info.response_size = response_size;
+  return info;
+}
+
+TEST(StatsTest, RecordCountsByTransportFamilySizeRcodeAndImage) {
+  StatsRegistry registry;
+  WorkerStats* w = registry.Add();
+  w->Record(From(Transport::kUdp, false), Answered(0, 40, 500), kImageA);
+  w->Record(From(Transport::kUdp, true), Answered(3, 45, 700), kImageA);
+  QueryInfo flagged = Answered(0, 60, 1400);
+  flagged.truncated = flagged.edns = flagged.dnssec_ok = true;
+  w->Record(From(Transport::kTcp, false), flagged, kImageB);
+  QueryInfo dropped;
+  dropped.dropped = true;
+  dropped.query_size = 12;
+  w->Record(From(Transport::kUdp, false), dropped, kImageB);
+
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.queries[0][0], 2u);  // udp ipv4: one answered, one dropped
+  EXPECT_EQ(s.queries[0][1], 1u);
+  EXPECT_EQ(s.queries[1][0], 1u);
+  EXPECT_EQ(s.queries[1][1], 0u);
+  EXPECT_EQ(s.responses[0][0], 1u);
+  EXPECT_EQ(s.TotalQueries(), 4u);
+  EXPECT_EQ(s.TotalResponses(), 3u);
+  EXPECT_EQ(s.dropped, 1u);
+  EXPECT_EQ(s.query_bytes[0], 40u + 45u + 12u);  // a dropped query still arrived
+  EXPECT_EQ(s.query_bytes[1], 60u);
+  EXPECT_EQ(s.response_bytes[0], 1200u);
+  EXPECT_EQ(s.response_bytes[1], 1400u);
+  EXPECT_EQ(s.rcodes[0], 2u);
+  EXPECT_EQ(s.rcodes[3], 1u);
+  EXPECT_EQ(s.truncated, 1u);
+  EXPECT_EQ(s.edns, 1u);
+  EXPECT_EQ(s.dnssec_ok, 1u);
+  // Answers per image; the dropped query was answered by none.
+  EXPECT_EQ(s.answered_by_image, (std::map<uint64_t, uint64_t>{{kImageA, 2}, {kImageB, 1}}));
+}
+
+TEST(StatsTest, TrustAnchorSignalsCountedPerTag) {
+  StatsRegistry registry;
+  WorkerStats* w = registry.Add();
+  QueryInfo ta = Answered(3, 40, 100);
+  ta.ta_query_tag_count = 2;
+  ta.ta_query_tags[0] = 20326;
+  ta.ta_query_tags[1] = 38696;
+  w->Record(From(Transport::kUdp, false), ta, kImageA);
+  QueryInfo option = Answered(0, 50, 100);
+  option.edns_key_tag_count = 1;
+  option.edns_key_tags[0] = 20326;
+  w->Record(From(Transport::kUdp, false), option, kImageA);
+  w->Record(From(Transport::kTcp, true), option, kImageA);
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.ta_queries, 1u);
+  EXPECT_EQ(s.ta_query_tags, (std::map<uint64_t, uint64_t>{{20326, 1}, {38696, 1}}));
+  EXPECT_EQ(s.edns_key_tag_queries, 2u);
+  EXPECT_EQ(s.edns_key_tags, (std::map<uint64_t, uint64_t>{{20326, 2}}));
+  EXPECT_EQ(s.tag_overflow, 0u);
+}
+
+TEST(StatsTest, TagsBeyondTheTableAreCountedAsOverflow) {
+  StatsRegistry registry;
+  WorkerStats* w = registry.Add();
+  for (int tag = 0; tag < WorkerStats::kTagSlots + 5; ++tag) {
+    QueryInfo info = Answered(0, 40, 100);
+    info.edns_key_tag_count = 1;
+    info.edns_key_tags[0] = static_cast<uint16_t>(tag * 977);  // collide in the table now and then
+    w->Record(From(Transport::kUdp, false), info, kImageA);
+  }
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.edns_key_tags.size(), static_cast<size_t>(WorkerStats::kTagSlots));
+  EXPECT_EQ(s.tag_overflow, 5u);
+}
+
+// Workers count on their own threads while the control thread merges: every snapshot is a
+// consistent lower bound and the last one is exact (run under TSan in CI).
+TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
+  StatsRegistry registry;
+  constexpr int kWorkers = 3;
+  constexpr uint64_t kPerWorker = 20000;
+  std::vector<WorkerStats*> workers;
+  for (int i = 0; i < kWorkers; ++i) workers.push_back(registry.Add());
+  std::vector<std::thread> threads;
+  for (WorkerStats* w : workers) {
+    threads.emplace_back([w] {
+      for (uint64_t i = 0; i < kPerWorker; ++i) w->Record(From(Transport::kUdp, i % 2), Answered(0, 40, 100), kImageA);
+    });
+  }
+  uint64_t last = 0;
+  for (int i = 0; i < 50; ++i) {
+    const uint64_t now = registry.Snapshot().TotalQueries();
+    EXPECT_GE(now, last);
+    last = now;
+  }
+  for (std::thread& t : threads) t.join();
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.TotalQueries(), kWorkers * kPerWorker);
+  EXPECT_EQ(s.queries[0][1], kWorkers * kPerWorker / 2);
+  EXPECT_EQ(s.answered_by_image.at(kImageA), kWorkers * kPerWorker);
+}
+
+TEST(StatsTest, JsonAndTextNameEveryCounter) {
+  StatsRegistry registry;
+  QueryInfo info = Answered(3, 40, 100);
+  info.ta_query_tag_count = 1;
+  info.ta_query_tags[0] = 20326;
+  registry.Add()->Record(From(Transport::kTcp, true), info, kImageA);
+  const StatsSnapshot s = registry.Snapshot();
+  const std::string json = s.ToJson();
+  EXPECT_THAT(json, HasSubstr("\"queries\":1,\"queries_udp_ipv4\":0,\"queries_udp_ipv6\":0,\"queries_tcp_ipv4\":0,"
+                              "\"queries_tcp_ipv6\":1,\"responses\":1,\"dropped\":0,\"rcodes\":{\"NXDOMAIN\":1}"));
+  EXPECT_THAT(json, HasSubstr("\"query_bytes_tcp\":40"));
+  EXPECT_THAT(json, HasSubstr("\"rfc8145_ta_query_tags\":{\"20326\":1}"));
+  EXPECT_THAT(json, HasSubstr("\"answered_by_image\":{\"2017082100/0000abcd\":1}"));
+  const std::string text = s.ToText();
+  EXPECT_THAT(text, HasSubstr("  tcp ipv6         1\n"));
+  EXPECT_THAT(text, HasSubstr("rcode NXDOMAIN     1\n"));
+  EXPECT_THAT(text, HasSubstr("image 2017082100/0000abcd 1\n"));
+}
+
+}  // namespace
+}  // namespace rootd::server
