@@ -97,17 +97,28 @@ std::string SignedData(const RrsigFields& rrsig, std::string_view owner, uint16_
   const size_t signer_at = 18;
   for (size_t i = signer_at; i < out.size(); ++i) out[i] = static_cast<char>(LowerByte(static_cast<uint8_t>(out[i])));
 
-  std::string lower_owner = LowerName(owner);
-  if (LabelCount(lower_owner) > rrsig.labels) {
-    lower_owner = std::string("\1*", 2) + std::string(NameSuffix(lower_owner, rrsig.labels));
-  }
+  std::string signed_owner(owner);
+  if (LabelCount(owner) > rrsig.labels) signed_owner = std::string("\1*", 2) + std::string(NameSuffix(owner, rrsig.labels));
+  return out + CanonicalRRset(signed_owner, type, rclass, rrsig.original_ttl, rdatas);
+}
+
+std::string CanonicalRRset(std::string_view owner, uint16_t type, uint16_t rclass, uint32_t ttl,
+                           const std::vector<std::string_view>& rdatas) {
+  const std::string lower_owner = LowerName(owner);
   std::vector<std::string> canonical;
   canonical.reserve(rdatas.size());
   for (std::string_view r : rdatas) canonical.push_back(CanonicalRdata(type, r));
   std::sort(canonical.begin(), canonical.end());
   canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
-  for (const std::string& r : canonical) AppendCanonicalRr(out, lower_owner, type, rclass, rrsig.original_ttl, r);
+  std::string out;
+  for (const std::string& r : canonical) AppendCanonicalRr(out, lower_owner, type, rclass, ttl, r);
   return out;
+}
+
+uint32_t DnskeyRRsetId(std::string_view owner, uint16_t rclass, const std::vector<std::string_view>& rdatas) {
+  Digester d(EVP_sha256());
+  d.Update(CanonicalRRset(owner, dns::kTypeDnskey, rclass, 0, rdatas));
+  return Get32(d.Final(), 0);
 }
 
 bool SerialTimeAtOrAfter(uint32_t t, uint32_t ref) { return static_cast<int32_t>(t - ref) >= 0; }

@@ -41,6 +41,18 @@ absl::StatusOr<RrsigFields> ParseRrsig(std::string_view rdata);
 std::string SignedData(const RrsigFields& rrsig, std::string_view owner, uint16_t type, uint16_t rclass,
                        const std::vector<std::string_view>& rdatas);
 
+// An RRset in canonical form and order (RFC 4034 6.2, 6.3): per distinct RR, sorted by canonical
+// RDATA, lowercase owner | type | class | `ttl` | RDATA length | canonical RDATA.
+std::string CanonicalRRset(std::string_view owner, uint16_t type, uint16_t rclass, uint32_t ttl,
+                           const std::vector<std::string_view>& rdatas);
+
+// A 32-bit identifier of a DNSKEY RRset, for logs and statistics keys: the first 4 octets
+// (big-endian) of SHA-256 over its CanonicalRRset with TTL 0. The same keys give the same id
+// in any record order; any change of a key (added, removed, a flag such as REVOKE) changes it.
+// The TTL is left out: the id names the keys resolvers validate with, not how long they cache
+// them. 32 bits tell versions apart, they do not authenticate anything.
+uint32_t DnskeyRRsetId(std::string_view owner, uint16_t rclass, const std::vector<std::string_view>& rdatas);
+
 // Serial arithmetic comparison of RRSIG times (RFC 4034 3.1.5, RFC 1982): is `t` at or
 // after `ref`, given a 32-bit `now`-relative wraparound.
 bool SerialTimeAtOrAfter(uint32_t t, uint32_t ref);

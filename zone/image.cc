@@ -4,9 +4,13 @@
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "zone/apex_keys.h"
 #include "zone/body_builder.h"
+#include "zone/dnssec_wire.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
+#include "zone/signature_verifier.h"
 #include "zone/text.h"
 #include "zone/wire.h"
 
@@ -77,7 +81,37 @@ void AddGlue(BodyBuilder& body, const Glue& glue) {
   }
 }
 
+// The identity of an apex (see ImageIdentity): serial, DNSKEY RRset id and keys.
+ImageIdentity IdentityOf(const Zone& apex_zone, const RRset& soa) {
+  ImageIdentity id;
+  const Record& soa_record = *soa.records.front();
+  id.serial = soa_record.rdata.size() >= 20 ? Get32(soa_record.rdata, soa_record.rdata.size() - 20) : 0;
+  if (const RRset* dnskeys = apex_zone.apex()->Find(dns::kTypeDnskey)) {
+    std::vector<std::string_view> rdatas;
+    for (const Record* r : dnskeys->records) rdatas.push_back(r->rdata);
+    id.dnskey_id = DnskeyRRsetId(kRootName, dnskeys->records.front()->rclass, rdatas);
+  }
+  const ApexKeys keys = ApexKeys::FromZone(apex_zone);
+  for (const ApexKey& k : keys.keys()) {
+    id.keys.push_back(ServedKey{k.tag, k.algorithm, k.is_sep(), k.is_revoked()});
+  }
+  std::sort(id.keys.begin(), id.keys.end(), [](const ServedKey& a, const ServedKey& b) {
+    return a.tag != b.tag ? a.tag < b.tag : a.algorithm < b.algorithm;
+  });
+  return id;
+}
+
 }  // namespace
+
+std::string ImageIdentity::ToString() const {
+  std::string out = absl::StrFormat("serial %u dnskey %08x keys", serial, dnskey_id);
+  if (keys.empty()) out += " none";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const ServedKey& k = keys[i];
+    out += Cat(i == 0 ? " " : ", ", int{k.tag}, "/", int{k.algorithm}, k.ksk ? " KSK" : " ZSK", k.revoked ? " REVOKED" : "");
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Apex answers: a handful of bodies, rebuilt whenever the DNSKEY RRset changes.
@@ -85,16 +119,22 @@ void AddGlue(BodyBuilder& body, const Glue& glue) {
 class ApexAnswers {
  public:
   // `records`: every record owned by "." and the address records of the apex NS targets.
-  static absl::StatusOr<std::shared_ptr<const ApexAnswers>> Build(std::vector<Record> records);
+  // `answer_signers`: see answer_signers().
+  static absl::StatusOr<std::shared_ptr<const ApexAnswers>> Build(std::vector<Record> records,
+                                                                  std::vector<std::string> answer_signers);
 
   const uint64_t* Locate(uint16_t qtype, bool dnssec_ok, bool tcp) const;
   const std::vector<Record>& records() const { return zone_.records(); }
   const RRset& soa() const { return *zone_.apex()->Find(dns::kTypeSoa); }
-  uint32_t serial() const { return serial_; }
+  const ImageIdentity& identity() const { return identity_; }
+  // The DNSKEY RDATA of the keys that sign the image's RRsets other than the apex DNSKEY RRset
+  // (the ZSKs): a new DNSKEY RRset must keep them all, or those signatures stop validating.
+  const std::vector<std::string>& answer_signers() const { return answer_signers_; }
   size_t memory_bytes() const { return store_.memory_bytes(); }
   size_t body_count() const { return store_.size(); }
 
-  explicit ApexAnswers(Zone zone) : zone_(std::move(zone)) {}
+  ApexAnswers(Zone zone, std::vector<std::string> answer_signers)
+      : zone_(std::move(zone)), answer_signers_(std::move(answer_signers)) {}
 
  private:
   struct ByType {
@@ -111,8 +151,9 @@ class ApexAnswers {
   }
 
   Zone zone_;
+  std::vector<std::string> answer_signers_;
   std::unique_ptr<BodyBuilder> builder_;  // only while compiling
-  uint32_t serial_ = 0;
+  ImageIdentity identity_;
   BodyStore store_;
   std::vector<ByType> by_type_;
   uint32_t nodata_[2] = {};
@@ -120,13 +161,14 @@ class ApexAnswers {
   uint32_t rrsig_ = 0;
 };
 
-absl::StatusOr<std::shared_ptr<const ApexAnswers>> ApexAnswers::Build(std::vector<Record> records) {
+absl::StatusOr<std::shared_ptr<const ApexAnswers>> ApexAnswers::Build(std::vector<Record> records,
+                                                                       std::vector<std::string> answer_signers) {
   auto zone = Zone::FromRecords({"<apex>"}, std::move(records));
   if (!zone.ok()) return zone.status();
   if (zone->apex() == nullptr || zone->apex()->Find(dns::kTypeSoa) == nullptr) {
     return absl::InvalidArgumentError("no SOA at the apex");
   }
-  auto apex = std::make_shared<ApexAnswers>(std::move(*zone));
+  auto apex = std::make_shared<ApexAnswers>(std::move(*zone), std::move(answer_signers));
   if (absl::Status s = apex->Compile(); !s.ok()) return s;
   return std::shared_ptr<const ApexAnswers>(std::move(apex));
 }
@@ -162,8 +204,7 @@ uint32_t ApexAnswers::CompileAll(bool dnssec, bool signatures_only) {
 
 absl::Status ApexAnswers::Compile() {
   builder_ = std::make_unique<BodyBuilder>();
-  const Record& soa_record = *soa().records.front();
-  serial_ = soa_record.rdata.size() >= 20 ? Get32(soa_record.rdata, soa_record.rdata.size() - 20) : 0;
+  identity_ = IdentityOf(zone_, soa());
   for (const RRset& set : zone_.apex()->rrsets) {
     by_type_.push_back(ByType{set.type, {CompilePositive(set, false), CompilePositive(set, true)}});
   }
@@ -405,6 +446,65 @@ std::vector<Record> ApexRecords(const Zone& zone) {
   return out;
 }
 
+// The DNSKEY RDATA of the apex keys whose tag and algorithm sign an RRset other than the apex
+// DNSKEY RRset. Signatures are not verified here (LoadZone did that): with colliding tags every
+// key of the tag is kept, which can only make a replacement stricter.
+std::vector<std::string> AnswerSigners(const Zone& zone) {
+  std::vector<std::pair<uint16_t, uint8_t>> tags;  // (key tag, algorithm)
+  for (const Node& node : zone.nodes()) {
+    for (const RRset& set : node.rrsets) {
+      if (&node == zone.apex() && set.type == dns::kTypeDnskey) continue;
+      for (const Record* s : set.signatures) {
+        absl::StatusOr<RrsigFields> f = ParseRrsig(s->rdata);
+        if (f.ok()) tags.emplace_back(f->key_tag, f->algorithm);
+      }
+    }
+  }
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  std::vector<std::string> signers;
+  const ApexKeys keys = ApexKeys::FromZone(zone);
+  for (const ApexKey& k : keys.keys()) {
+    if (std::binary_search(tags.begin(), tags.end(), std::make_pair(k.tag, k.algorithm))) signers.push_back(k.record->rdata);
+  }
+  return signers;
+}
+
+// Whether `replacement` (the new DNSKEY RRset and its RRSIGs, alone) may replace the apex
+// DNSKEY RRset of an image whose other RRsets are signed by `answer_signers`, at `at`.
+absl::Status CheckDnskeyReplacement(const Zone& replacement, const std::vector<std::string>& answer_signers,
+                                    absl::Time at) {
+  const RRset* keys = replacement.apex() != nullptr ? replacement.apex()->Find(dns::kTypeDnskey) : nullptr;
+  if (keys == nullptr) return absl::InvalidArgumentError("the new DNSKEY RRset is empty");
+  for (const std::string& signer : answer_signers) {
+    if (std::none_of(keys->records.begin(), keys->records.end(), [&](const Record* r) { return r->rdata == signer; })) {
+      return absl::InvalidArgumentError(Cat("the new DNSKEY RRset lacks key ", int{KeyTag(signer)}, " alg ",
+                                            int{DnskeyAlgorithm(signer)}, ", which signs the zone's other RRsets"));
+    }
+  }
+  if (keys->signatures.empty()) return absl::InvalidArgumentError("the new DNSKEY RRset has no RRSIG");
+  const ApexKeys apex_keys = ApexKeys::FromZone(replacement);
+  bool valid_at = false;
+  std::string windows;
+  for (const Record* s : keys->signatures) {
+    absl::StatusOr<RrsigFields> f = ParseRrsig(s->rdata);
+    if (!f.ok()) return absl::InvalidArgumentError(Cat("an RRSIG over the new DNSKEY RRset: ", f.status().message()));
+    absl::StatusOr<int> key = VerifyRrsig(*f, kRootName, *keys, apex_keys, kRootName);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          Cat("the RRSIG by key ", int{f->key_tag}, " over the new DNSKEY RRset is wrong: ", key.status().message()));
+    }
+    valid_at = valid_at || CheckRrsigWindow(*f, at).ok();
+    windows += Cat(windows.empty() ? "" : ", ", "key ", int{f->key_tag}, " from ", FormatUtc(RrsigTime(f->inception, at)),
+                   " to ", FormatUtc(RrsigTime(f->expiration, at)));
+  }
+  if (!valid_at) {
+    return absl::FailedPreconditionError(
+        Cat("no RRSIG over the new DNSKEY RRset is valid at ", FormatUtc(at), " (", windows, ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ZoneImage::ZoneImage(std::shared_ptr<const ApexAnswers> apex, std::shared_ptr<const DelegationAnswers> delegations)
@@ -415,7 +515,7 @@ absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::Compile(const Zone& 
   if (zone.apex() == nullptr || zone.apex()->Find(dns::kTypeSoa) == nullptr) {
     return absl::InvalidArgumentError("not a root zone: no SOA at '.'");
   }
-  auto apex = ApexAnswers::Build(ApexRecords(zone));
+  auto apex = ApexAnswers::Build(ApexRecords(zone), AnswerSigners(zone));
   if (!apex.ok()) return apex.status();
   auto delegations = DelegationAnswers::Build(zone);
   if (!delegations.ok()) return delegations.status();
@@ -423,26 +523,33 @@ absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::Compile(const Zone& 
 }
 
 absl::StatusOr<std::shared_ptr<const ZoneImage>> ZoneImage::WithDnskeys(std::vector<Record> dnskeys,
-                                                                        std::vector<Record> signatures) const {
+                                                                        std::vector<Record> signatures,
+                                                                        absl::Time at) const {
   std::vector<Record> records;
   for (const Record& r : apex_->records()) {
     const bool old_key = r.type == dns::kTypeDnskey && LabelCount(r.owner) == 0;
     const bool old_signature = r.type == dns::kTypeRrsig && RrsigTypeCovered(r) == dns::kTypeDnskey;
     if (!old_key && !old_signature) records.push_back(r);
   }
-  for (Record& r : dnskeys) {
+  for (const Record& r : dnskeys) {
     if (r.type != dns::kTypeDnskey || LabelCount(r.owner) != 0) {
       return absl::InvalidArgumentError("a replacement DNSKEY record is not a DNSKEY owned by '.'");
     }
-    records.push_back(std::move(r));
   }
-  for (Record& s : signatures) {
+  for (const Record& s : signatures) {
     if (s.type != dns::kTypeRrsig || RrsigTypeCovered(s) != dns::kTypeDnskey || LabelCount(s.owner) != 0) {
       return absl::InvalidArgumentError("a replacement signature is not an RRSIG over '.' DNSKEY");
     }
-    records.push_back(std::move(s));
   }
-  auto apex = ApexAnswers::Build(std::move(records));
+  records.insert(records.end(), dnskeys.begin(), dnskeys.end());
+  records.insert(records.end(), signatures.begin(), signatures.end());
+  std::vector<Record> replacement_records = std::move(dnskeys);
+  replacement_records.insert(replacement_records.end(), std::make_move_iterator(signatures.begin()),
+                             std::make_move_iterator(signatures.end()));
+  auto replacement = Zone::FromRecords({"<new DNSKEY RRset>"}, std::move(replacement_records));
+  if (!replacement.ok()) return replacement.status();
+  if (absl::Status s = CheckDnskeyReplacement(*replacement, apex_->answer_signers(), at); !s.ok()) return s;
+  auto apex = ApexAnswers::Build(std::move(records), apex_->answer_signers());
   if (!apex.ok()) return apex.status();
   return std::make_shared<const ZoneImage>(std::move(*apex), delegations_);
 }
@@ -464,7 +571,8 @@ const uint64_t* ZoneImage::LocateBody(const ImageQuery& query, size_t tld_search
   return body;
 }
 
-uint32_t ZoneImage::serial() const { return apex_->serial(); }
+const ImageIdentity& ZoneImage::identity() const { return apex_->identity(); }
+uint32_t ZoneImage::serial() const { return apex_->identity().serial; }
 size_t ZoneImage::tld_count() const { return delegations_->tld_count(); }
 size_t ZoneImage::body_count() const { return apex_->body_count() + delegations_->body_count(); }
 size_t ZoneImage::memory_bytes() const { return apex_->memory_bytes() + delegations_->memory_bytes(); }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "zone/body_store.h"
 #include "zone/response_body.h"
 #include "zone/zone.h"
@@ -37,6 +38,33 @@ struct ImageQuery {
   bool tcp = false;
 };
 
+// One key of the served DNSKEY RRset.
+struct ServedKey {
+  uint16_t tag = 0;  // as published: REVOKE changes it (19036 becomes 19164)
+  uint8_t algorithm = 0;
+  bool ksk = false;  // SEP flag
+  bool revoked = false;
+
+  bool operator==(const ServedKey&) const = default;
+};
+
+// What an image serves, for logs, status and statistics: the zone version and the DNSKEY
+// RRset. Two images with equal identities give resolvers the same SOA serial and the same keys.
+struct ImageIdentity {
+  uint32_t serial = 0;     // SOA serial
+  uint32_t dnskey_id = 0;  // DnskeyRRsetId (dnssec_wire.h) of the apex DNSKEY RRset; 0 without one
+  std::vector<ServedKey> keys;  // the apex DNSKEYs, ascending by tag, then algorithm
+  // The id of the signature bundle (SKR) the DNSKEY RRset came from belongs here, once bundles
+  // are loaded; StatsKey stays serial | dnskey_id.
+
+  // One number per (zone version, DNSKEY RRset), for statistics: serial << 32 | dnskey_id.
+  uint64_t StatsKey() const { return uint64_t{serial} << 32 | dnskey_id; }
+  // "serial 2017082100 dnskey 90ba1bb5 keys 15768/8 ZSK, 19036/8 KSK, 20326/8 KSK".
+  std::string ToString() const;
+
+  bool operator==(const ImageIdentity&) const = default;
+};
+
 class ApexAnswers;
 class DelegationAnswers;
 
@@ -47,9 +75,13 @@ class ZoneImage {
   static absl::StatusOr<std::shared_ptr<const ZoneImage>> Compile(const Zone& zone);
 
   // The same image with the apex DNSKEY RRset replaced by `dnskeys` and its `signatures`
-  // (records owned by "."): only the apex answers are rebuilt.
+  // (records owned by "."): only the apex answers are rebuilt, the delegation answers are shared.
+  // A wrong DNSKEY RRset breaks validation for every resolver, so the replacement is refused,
+  // with the reason, unless it keeps every key that signs the image's other RRsets (compared
+  // by RDATA, not by tag: tags collide), every RRSIG over it verifies with one of its own keys,
+  // and at least one of them is valid at `at`.
   absl::StatusOr<std::shared_ptr<const ZoneImage>> WithDnskeys(std::vector<Record> dnskeys,
-                                                               std::vector<Record> signatures) const;
+                                                               std::vector<Record> signatures, absl::Time at) const;
 
   ResponseBody Find(const ImageQuery& query) const { return Body(LocateBody(query, LocateTld(query))); }
 
@@ -64,6 +96,7 @@ class ZoneImage {
   const uint64_t* LocateBody(const ImageQuery& query, size_t tld_search_start) const;
   static ResponseBody Body(const uint64_t* located) { return BodyStore::View(located); }
 
+  const ImageIdentity& identity() const;
   uint32_t serial() const;
   size_t tld_count() const;
   size_t body_count() const;

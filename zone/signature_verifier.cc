@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/status/status.h"
 #include "zone/dnssec_wire.h"
 #include "zone/name.h"
 #include "zone/node_roles.h"
@@ -28,9 +29,9 @@ struct JobResult {
   bool parsed = false;
 };
 
-// Checks one RRSIG: parse, signer, labels, time window, then cryptography with each
-// candidate key. Runs on worker threads; touches only its arguments and read-only state.
-JobResult CheckOne(const Job& job, const ApexKeys& keys, const std::string& apex_name, absl::Time at, uint32_t now) {
+// Checks one RRSIG: parse, time window, then signer, labels and cryptography. Runs on worker
+// threads; touches only its arguments and read-only state.
+JobResult CheckOne(const Job& job, const ApexKeys& keys, const std::string& apex_name, absl::Time at) {
   JobResult out;
   absl::StatusOr<RrsigFields> f = ParseRrsig(job.rrsig->rdata);
   if (!f.ok()) {
@@ -43,49 +44,16 @@ JobResult CheckOne(const Job& job, const ApexKeys& keys, const std::string& apex
     out.error = Cat("RRSIG covers ", TypeToText(f->type_covered), ", which has no RRset at this name");
     return out;
   }
-  if (LowerName(f->signer) != apex_name) {
-    out.error = Cat("signer ", NameToText(f->signer), " is not the zone apex");
+  if (absl::Status window = CheckRrsigWindow(*f, at); !window.ok()) {
+    out.error = std::string(window.message());
     return out;
   }
-  if (f->labels > LabelCount(job.node->name)) {
-    out.error = Cat("RRSIG labels ", int{f->labels}, " exceed the owner's ", LabelCount(job.node->name));
-    return out;
+  absl::StatusOr<int> key_index = VerifyRrsig(*f, job.node->name, *job.rrset, keys, apex_name);
+  if (key_index.ok()) {
+    out.key_index = *key_index;
+  } else {
+    out.error = std::string(key_index.status().message());
   }
-  if (!SerialTimeAtOrAfter(f->expiration, now)) {
-    out.error = Cat("signature expired at ", FormatUtc(RrsigTime(f->expiration, at)));
-    return out;
-  }
-  if (!SerialTimeAtOrAfter(now, f->inception)) {
-    out.error = Cat("signature not yet valid (inception ", FormatUtc(RrsigTime(f->inception, at)), ")");
-    return out;
-  }
-  const std::vector<int> candidates = keys.Candidates(f->key_tag, f->algorithm);
-  if (candidates.empty()) {
-    out.error = Cat("no DNSKEY with tag ", int{f->key_tag}, " alg ", int{f->algorithm});
-    return out;
-  }
-  std::vector<std::string_view> rdatas;
-  rdatas.reserve(job.rrset->records.size());
-  for (const Record* r : job.rrset->records) rdatas.push_back(r->rdata);
-  const std::string data = SignedData(*f, job.node->name, job.rrset->type, job.rrset->records[0]->rclass, rdatas);
-  std::string unusable;
-  for (int index : candidates) {
-    const ApexKey& key = keys.keys()[index];
-    if (!key.is_zone_key()) {
-      unusable = Cat("DNSKEY ", int{key.tag}, " is not a zone key");
-      continue;
-    }
-    if (!key.key) {
-      unusable = Cat("DNSKEY ", int{key.tag}, " unusable: ", key.key_error);
-      continue;
-    }
-    if (key.key->Verify(data, f->signature)) {
-      out.key_index = index;
-      return out;
-    }
-  }
-  out.error = unusable.empty() || candidates.size() > 1 ? Cat("signature does not verify with key ", int{f->key_tag})
-                                                        : unusable;
   return out;
 }
 
@@ -99,12 +67,57 @@ absl::Time RrsigTime(uint32_t field, absl::Time at) {
   return absl::FromUnixSeconds(absl::ToUnixSeconds(at) + delta);
 }
 
+absl::Status CheckRrsigWindow(const RrsigFields& rrsig, absl::Time at) {
+  const auto now = static_cast<uint32_t>(absl::ToUnixSeconds(at));
+  if (!SerialTimeAtOrAfter(rrsig.expiration, now)) {
+    return absl::FailedPreconditionError(Cat("signature expired at ", FormatUtc(RrsigTime(rrsig.expiration, at))));
+  }
+  if (!SerialTimeAtOrAfter(now, rrsig.inception)) {
+    return absl::FailedPreconditionError(
+        Cat("signature not yet valid (inception ", FormatUtc(RrsigTime(rrsig.inception, at)), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> VerifyRrsig(const RrsigFields& rrsig, std::string_view owner, const RRset& rrset,
+                                const ApexKeys& keys, std::string_view apex_name) {
+  if (LowerName(rrsig.signer) != apex_name) {
+    return absl::InvalidArgumentError(Cat("signer ", NameToText(rrsig.signer), " is not the zone apex"));
+  }
+  if (rrsig.labels > LabelCount(owner)) {
+    return absl::InvalidArgumentError(Cat("RRSIG labels ", int{rrsig.labels}, " exceed the owner's ", LabelCount(owner)));
+  }
+  const std::vector<int> candidates = keys.Candidates(rrsig.key_tag, rrsig.algorithm);
+  if (candidates.empty()) {
+    return absl::InvalidArgumentError(Cat("no DNSKEY with tag ", int{rrsig.key_tag}, " alg ", int{rrsig.algorithm}));
+  }
+  std::vector<std::string_view> rdatas;
+  rdatas.reserve(rrset.records.size());
+  for (const Record* r : rrset.records) rdatas.push_back(r->rdata);
+  const std::string data = SignedData(rrsig, owner, rrset.type, rrset.records[0]->rclass, rdatas);
+  std::string unusable;
+  for (int index : candidates) {
+    const ApexKey& key = keys.keys()[index];
+    if (!key.is_zone_key()) {
+      unusable = Cat("DNSKEY ", int{key.tag}, " is not a zone key");
+      continue;
+    }
+    if (!key.key) {
+      unusable = Cat("DNSKEY ", int{key.tag}, " unusable: ", key.key_error);
+      continue;
+    }
+    if (key.key->Verify(data, rrsig.signature)) return index;
+  }
+  return absl::InvalidArgumentError(unusable.empty() || candidates.size() > 1
+                                        ? Cat("signature does not verify with key ", int{rrsig.key_tag})
+                                        : unusable);
+}
+
 SignatureReport SignatureVerifier::Verify(const SignatureOptions& options) const {
   SignatureReport report;
   const std::vector<Node>& nodes = zone_.nodes();
   const std::vector<NodeRole> roles = ClassifyNodes(zone_);
   const std::string apex_name = zone_.apex() != nullptr ? zone_.apex()->name : std::string(1, '\0');
-  const uint32_t now = static_cast<uint32_t>(absl::ToUnixSeconds(options.at));
 
   std::vector<Job> jobs;
   for (const Node& node : nodes) {
@@ -124,7 +137,7 @@ SignatureReport SignatureVerifier::Verify(const SignatureOptions& options) const
       const size_t begin = cursor.fetch_add(kChunk, std::memory_order_relaxed);
       if (begin >= jobs.size()) return;
       const size_t end = std::min(begin + kChunk, jobs.size());
-      for (size_t i = begin; i < end; ++i) results[i] = CheckOne(jobs[i], keys_, apex_name, options.at, now);
+      for (size_t i = begin; i < end; ++i) results[i] = CheckOne(jobs[i], keys_, apex_name, options.at);
     }
   };
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());

@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "zone/apex_keys.h"
+#include "zone/dnssec_wire.h"
 #include "zone/zone.h"
 
 namespace rootd::zone {
@@ -48,6 +52,19 @@ class SignatureVerifier {
   const Zone& zone_;
   const ApexKeys& keys_;
 };
+
+// The checks of one RRSIG, for callers that verify a single RRset (a replacement DNSKEY RRset)
+// and keep its time window apart from its cryptography.
+//
+// OK when `at` lies in the RRSIG's validity window (RFC 4034 3.1.5, serial arithmetic); else
+// "signature expired at <time>" or "signature not yet valid (inception <time>)".
+absl::Status CheckRrsigWindow(const RrsigFields& rrsig, absl::Time at);
+// The index into `keys.keys()` of the zone key that verifies `rrsig` over `rrset` at `owner`
+// (lowercase wire), the signer being `apex_name`; every key with the RRSIG's tag and algorithm is
+// tried (tags collide). Else why not: wrong signer, too many labels, no such key, not a zone key,
+// or "signature does not verify with key <tag>". Ignores the time window.
+absl::StatusOr<int> VerifyRrsig(const RrsigFields& rrsig, std::string_view owner, const RRset& rrset,
+                                const ApexKeys& keys, std::string_view apex_name);
 
 // RFC 3339 UTC, seconds precision: "2017-09-03T05:00:00Z".
 std::string FormatUtc(absl::Time t);
