@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include "server/json_writer.h"
 #include "server/log.h"
@@ -101,6 +102,7 @@ std::string Server::StatusText() const {
   std::string out;
   out += Cat("zone          ", zone.path, "\n");
   out += Cat("serial        ", image ? image->serial() : 0, "\n");
+  if (image) out += Cat("identity      ", image->identity().ToString(), "\n");
   out += Cat("tlds          ", image ? image->tld_count() : 0, "\n");
   out += Cat("image bytes   ", image ? image->memory_bytes() : 0, "\n");
   out += Cat("loaded at     ", TimeText(zone.loaded_at), " (", absl::FormatDuration(zone.load_time), ")\n");
@@ -122,6 +124,18 @@ std::string Server::StatusJson() const {
   json.BeginObject();
   json.Key("zone").String(zone.path);
   json.Key("serial").Number(uint64_t{image ? image->serial() : 0u});
+  if (image) {
+    const zone::ImageIdentity& identity = image->identity();
+    char id[9];
+    std::snprintf(id, sizeof id, "%08x", identity.dnskey_id);
+    json.Key("identity").String(identity.ToString()).Key("dnskey_id").String(id);
+    json.Key("keys").BeginArray();
+    for (const zone::ServedKey& key : identity.keys) {
+      json.BeginObject().Key("tag").Number(uint64_t{key.tag}).Key("algorithm").Number(uint64_t{key.algorithm});
+      json.Key("role").String(key.ksk ? "KSK" : "ZSK").Key("revoked").Bool(key.revoked).EndObject();
+    }
+    json.EndArray();
+  }
   json.Key("tlds").Number(uint64_t{image ? image->tld_count() : 0u});
   json.Key("image_bytes").Number(uint64_t{image ? image->memory_bytes() : 0u});
   json.Key("loaded_at").String(TimeText(zone.loaded_at));

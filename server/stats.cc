@@ -24,7 +24,7 @@ std::string RcodeText(int rcode) {
   return name ? std::string(name) : Cat("RCODE", rcode);
 }
 
-// An image identity key (ZoneImage::identity_key): SOA serial, then the DNSKEY RRset's id.
+// An ImageIdentity::StatsKey(): the SOA serial, then the DNSKEY RRset's id, as "serial/id".
 std::string ImageKeyText(uint64_t key) {
   char id[9];
   std::snprintf(id, sizeof id, "%08x", static_cast<uint32_t>(key));

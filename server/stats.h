@@ -45,7 +45,7 @@ struct alignas(64) WorkerStats {
 
   // Everything a counter needs of one query: the transport, the source (Request: transport,
   // address and family, query size), what the engine did (QueryInfo: rcode, flags, sizes,
-  // RFC 8145 signals) and which image answered (ZoneImage::identity key).
+  // RFC 8145 signals) and which image answered (its ImageIdentity::StatsKey()).
   void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
 
   // [transport][family]
@@ -76,10 +76,6 @@ struct alignas(64) WorkerStats {
 inline void Bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
   counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
 }
-
-// The key answers are counted under in WorkerStats::Record: the SOA serial (high 32 bits) and
-// the DNSKEY RRset's id (low 32 bits) of the image that answered.
-inline uint64_t ImageKey(const zone::ZoneImage& image) { return uint64_t{image.serial()} << 32; }
 
 // Totals over all workers.
 struct StatsSnapshot {

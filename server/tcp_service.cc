@@ -253,7 +253,7 @@ bool TcpService::Loop::AnswerMessages(Connection* c, int64_t now) {
     request.now = static_cast<uint32_t>(time(nullptr));
     QueryInfo info;
     size_t size = context_.engine->Answer(image, request, scratch_.data(), scratch_.size(), &info);
-    stats_->Record(request, info, ImageKey(image));
+    stats_->Record(request, info, image.identity().StatsKey());
     offset += 2 + length;
     if (size == 0) {
       // Not a query we answer: over TCP the stream can no longer be trusted.

@@ -173,7 +173,7 @@ void UdpService::Run(Worker* w) {
           query.out_capacity = w->out_size;
         }
         engine.AnswerBurst(image, w->burst, received);
-        const uint64_t image_key = ImageKey(image);
+        const uint64_t image_key = image.identity().StatsKey();
         int to_send = 0;
         for (int i = 0; i < received; ++i) {
           const BurstQuery& query = w->burst[i];

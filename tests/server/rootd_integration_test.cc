@@ -270,11 +270,15 @@ TEST_F(RealZoneTest, RootctlStatusAndStats) {
   EXPECT_THAT(text, HasSubstr("key 19036"));  // the loader's summary names the keys and roles
   std::string json = RunCommand(Rootctl() + socket + "--json status", &status);
   EXPECT_EQ(status, 0);
-  EXPECT_THAT(json, HasSubstr("\"serial\":2017082100"));
+  EXPECT_THAT(json, HasSubstr("\"serial\":2017082100,\"identity\":\"serial 2017082100 dnskey 90ba1bb5 keys 15768/8 "
+                              "ZSK, 19036/8 KSK, 20326/8 KSK\",\"dnskey_id\":\"90ba1bb5\",\"keys\":[{\"tag\":15768,"
+                              "\"algorithm\":8,\"role\":\"ZSK\",\"revoked\":false},"));
+  EXPECT_THAT(text, HasSubstr("identity      serial 2017082100 dnskey 90ba1bb5 keys 15768/8 ZSK, 19036/8 KSK, 20326/8 KSK\n"));
   std::string stats = RunCommand(Rootctl() + socket + "--json stats", &status);
   EXPECT_EQ(status, 0);
   EXPECT_THAT(stats, HasSubstr("\"queries\":"));
   EXPECT_THAT(stats, HasSubstr("\"rcodes\":{"));
+  EXPECT_THAT(stats, HasSubstr("\"answered_by_image\":{\"2017082100/90ba1bb5\":"));
   EXPECT_THAT(RunCommand(Rootctl() + socket + "stats").output, HasSubstr("udp ipv4"));
   RunCommand(Rootctl() + socket + "bogus", &status);
   EXPECT_EQ(status, 2);
@@ -321,7 +325,7 @@ TEST(RootdStatsTest, EveryTransportCountsItsQueriesThroughOnePath) {
   EXPECT_THAT(after, HasSubstr("\"rfc8145_edns_key_tags\":{\"20326\":1}"));
   // Every answer came from the one image there is, serial 2017082100.
   std::smatch image;
-  ASSERT_TRUE(std::regex_search(after, image, std::regex("\"answered_by_image\":\\{\"2017082100/[0-9a-f]{8}\":([0-9]+)\\}")))
+  ASSERT_TRUE(std::regex_search(after, image, std::regex("\"answered_by_image\":\\{\"2017082100/90ba1bb5\":([0-9]+)\\}")))
       << after;
   EXPECT_EQ(std::stoull(image[1]), StatsCounter(after, "responses"));
 }
