@@ -100,12 +100,14 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     config->zone = std::string(value);
   } else if (key == "trust_anchor") {
     config->trust_anchor = std::string(value);
-  } else if (key == "verify_at") {
+  } else if (key == "skr") {
+    config->skr.emplace_back(value);
+  } else if (key == "verify_at" || key == "clock") {
     std::string error;
     absl::Time at;
     if (!absl::ParseTime(absl::RFC3339_full, std::string(value), &at, &error))
-      return Error(where, Cat("verify_at: expected an RFC 3339 time like 2017-08-25T00:00:00Z, got '", value, "'"));
-    config->verify_at = at;
+      return Error(where, Cat(key, ": expected an RFC 3339 time like 2017-08-25T00:00:00Z, got '", value, "'"));
+    (key == "clock" ? config->clock : config->verify_at) = at;
   } else if (key == "verify") {
     return ParseBool(where, key, value, &config->verify);
   } else if (key == "listen") {
@@ -229,12 +231,17 @@ absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* co
     if (flag.key != "port") continue;
     if (absl::Status s = SetConfigKey(config, flag.key, flag.value, flag.where); !s.ok()) return s;
   }
-  bool listen_replaced = false;
+  bool listen_replaced = false, skr_replaced = false;
   for (const Flag& flag : flags) {
     if (flag.key == "port") continue;
+    // Flags replace the file's repeated settings (listen, skr), never add to them.
     if (flag.key == "listen" && !listen_replaced) {
-      config->listen.clear();  // flags replace the file's listen lines, never add to them
+      config->listen.clear();
       listen_replaced = true;
+    }
+    if (flag.key == "skr" && !skr_replaced) {
+      config->skr.clear();
+      skr_replaced = true;
     }
     if (absl::Status s = SetConfigKey(config, flag.key, flag.value, flag.where); !s.ok()) return s;
   }
@@ -242,7 +249,8 @@ absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* co
 }
 
 std::string ConfigUsage() {
-  return "usage: rootd [--config FILE] [--zone FILE] [--trust-anchor FILE] [--at RFC3339-TIME] [--no-verify]\n"
+  return "usage: rootd [--config FILE] [--zone FILE] [--skr FILE]... [--trust-anchor FILE] [--at RFC3339-TIME]\n"
+         "             [--clock RFC3339-TIME] [--no-verify]\n"
          "             [--listen ADDR[@PORT]|[V6]:PORT]... [--port N] [--threads N] [--tcp-workers N]\n"
          "             [--max-udp-payload N] [--nsid TEXT] [--identity TEXT] [--version TEXT]\n"
          "             [--control-socket PATH] [--state-dir DIR] [--log-level debug|info|warning|error]\n"

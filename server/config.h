@@ -31,6 +31,8 @@ struct ListenSpec {
 struct ServerConfig {
   std::string zone;          // empty: the lab root zone, generated in state_dir
   std::string trust_anchor;  // DS or DNSKEY records; empty: the zone's own keys
+  std::vector<std::string> skr;  // signature bundle files (SKR), served by time; repeatable
+  absl::Time clock = absl::InfinitePast();  // lab clock start; past: real time
   absl::Time verify_at = absl::InfinitePast();  // evaluation time of signatures; past: now
   bool verify = true;
   std::vector<ListenSpec> listen;  // empty: 127.0.0.1 and ::1

@@ -67,10 +67,8 @@ absl::StatusOr<ControlRequest> ParseControlRequest(std::string_view line) {
       request.json = true;
     } else if (request.command.empty()) {
       request.command = word;
-    } else if (request.argument.empty()) {
-      request.argument = word;
     } else {
-      return absl::InvalidArgumentError(Cat("unexpected '", word, "'"));
+      request.argument += Cat(request.argument.empty() ? "" : " ", word);
     }
   }
   if (request.command.empty()) return absl::InvalidArgumentError("empty request");

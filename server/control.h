@@ -1,9 +1,10 @@
 // The control channel: a unix stream socket; one request line per connection, one reply.
 //
-// Request:  [--json] COMMAND [ARGUMENT]\n      e.g. "status", "--json stats", "reload /srv/root.zone"
+// Request:  [--json] COMMAND [ARGUMENTS]\n     e.g. "status", "--json stats", "reload /srv/root.zone",
+//                                             "clock set 2017-09-12T00:00:00Z", "bundle pin ID"
 // Reply:    "ok\n" or "error\n", then the body (text, or one JSON object with --json), then EOF.
-// Commands: status, stats, reload [ZONE]. The socket is created mode 0600: whoever may
-// connect may reload the zone.
+// Commands: status, stats, reload [ZONE], clock [set TIME], bundle list|show ID|pin ID|unpin.
+// The socket is created mode 0600: whoever may connect may reload the zone.
 #pragma once
 #include <functional>
 #include <memory>
@@ -17,7 +18,7 @@ namespace rootd::server {
 
 struct ControlRequest {
   std::string command;
-  std::string argument;  // empty if none
+  std::string argument;  // the words after the command, joined by one space; empty if none
   bool json = false;
 };
 

@@ -8,6 +8,7 @@
 
 #include "server/json_writer.h"
 #include "server/log.h"
+#include "zone/dnssec_wire.h"
 #include "zone/text.h"
 
 namespace rootd::server {
@@ -24,13 +25,27 @@ std::string CookieSecret() {
   return secret;
 }
 
-zone::LoadOptions ZoneOptions(const ServerConfig& config) {
-  zone::LoadOptions options;
-  options.zone_path = config.zone;
-  options.trust_anchor_path = config.trust_anchor;
-  options.at = config.verify_at;
-  options.verify = config.verify;
-  return options;
+ZoneSource Source(const ServerConfig& config) {
+  ZoneSource source;
+  source.zone.zone_path = config.zone;
+  source.zone.trust_anchor_path = config.trust_anchor;
+  source.zone.at = config.verify_at;
+  source.zone.verify = config.verify;
+  source.skrs = config.skr;
+  return source;
+}
+
+std::string BundleText(const ScheduledBundle& b) {
+  std::string out = Cat(b.bundle.id, "  ", TimeText(b.bundle.inception), " .. ", TimeText(b.bundle.expiration), "  ",
+                        b.file, " #", b.index, "\n");
+  for (const zone::Record& key : b.bundle.dnskeys) {
+    out += Cat("    key ", zone::KeyTag(key.rdata), " flags ", zone::DnskeyFlags(key.rdata), "\n");
+  }
+  for (const zone::Record& sig : b.bundle.signatures) {
+    absl::StatusOr<zone::RrsigFields> fields = zone::ParseRrsig(sig.rdata);
+    if (fields.ok()) out += Cat("    signed by ", fields->key_tag, "\n");
+  }
+  return out;
 }
 
 }  // namespace
@@ -45,8 +60,10 @@ absl::Status MakeDirectories(const std::string& path) {
   return absl::OkStatus();
 }
 
-Server::Server(const ServerConfig& config, zone::LoadOptions zone_options)
-    : config_(config), started_at_(absl::Now()), zones_(std::move(zone_options)) {}
+Server::Server(const ServerConfig& config)
+    : config_(config), started_at_(absl::Now()), zones_(Source(config)) {
+  if (config.clock != absl::InfinitePast()) zones_.clock().Set(config.clock);
+}
 
 Server::~Server() { Stop(); }
 
@@ -57,7 +74,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerConfig& confi
   if (control_path.find('/') != std::string::npos) {
     if (absl::Status s = MakeDirectories(control_path.substr(0, control_path.rfind('/'))); !s.ok()) return s;
   }
-  std::unique_ptr<Server> server(new Server(config, ZoneOptions(config)));
+  std::unique_ptr<Server> server(new Server(config));
   EngineConfig engine_config;
   engine_config.max_udp_payload = config.max_udp_payload;
   engine_config.nsid = config.nsid;
@@ -106,6 +123,11 @@ std::string Server::StatusText() const {
   out += Cat("tlds          ", image ? image->tld_count() : 0, "\n");
   out += Cat("image bytes   ", image ? image->memory_bytes() : 0, "\n");
   out += Cat("loaded at     ", TimeText(zone.loaded_at), " (", absl::FormatDuration(zone.load_time), ")\n");
+  for (const std::string& skr : zone.skrs) out += Cat("skr           ", skr, "\n");
+  out += Cat("clock         ", TimeText(zone.clock), zone.clock_set ? " (lab clock)" : "", "\n");
+  out += Cat("bundle        ", zone.bundle.empty() ? "none (the zone's own DNSKEY RRset)" : zone.bundle,
+             zone.pinned ? " (pinned)" : "", ", ", zone.bundle_swaps, " swaps\n");
+  if (!zone.bundle_refused.empty()) out += Cat("refused       ", zone.bundle_refused, "\n");
   out += Cat("uptime        ", absl::ToInt64Seconds(absl::Now() - started_at_), " s\n");
   for (const auto& service : services_) out += Cat("transport     ", service->Describe(), "\n");
   out += Cat("queries       ", totals.TotalQueries(), "\n");
@@ -139,6 +161,9 @@ std::string Server::StatusJson() const {
   json.Key("tlds").Number(uint64_t{image ? image->tld_count() : 0u});
   json.Key("image_bytes").Number(uint64_t{image ? image->memory_bytes() : 0u});
   json.Key("loaded_at").String(TimeText(zone.loaded_at));
+  json.Key("clock").String(TimeText(zone.clock)).Key("clock_set").Bool(zone.clock_set);
+  json.Key("bundle").String(zone.bundle).Key("pinned").Bool(zone.pinned);
+  json.Key("bundle_swaps").Number(zone.bundle_swaps).Key("bundle_refused").String(zone.bundle_refused);
   json.Key("load_seconds").Number(absl::ToDoubleSeconds(zone.load_time));
   json.Key("uptime_seconds").Number(static_cast<uint64_t>(absl::ToInt64Seconds(absl::Now() - started_at_)));
   json.Key("transports").BeginArray();
@@ -169,7 +194,50 @@ ControlReply Server::HandleControl(const ControlRequest& request) {
     json.EndObject();
     return {result.ok(), json.str() + "\n"};
   }
-  return {false, Cat("unknown command '", request.command, "' (status, stats, reload [ZONE])\n")};
+  if (request.command == "clock") return Clock(request);
+  if (request.command == "bundle") return Bundle(request);
+  return {false, Cat("unknown command '", request.command,
+                     "' (status, stats, reload [ZONE], clock [set TIME], bundle list|show ID|pin ID|unpin)\n")};
+}
+
+ControlReply Server::Clock(const ControlRequest& request) {
+  if (request.argument.empty()) return {true, Cat(TimeText(zones_.Status().clock), "\n")};
+  constexpr std::string_view kSet = "set ";
+  absl::Time t;
+  std::string error;
+  if (request.argument.rfind(kSet, 0) != 0 ||
+      !absl::ParseTime(absl::RFC3339_full, request.argument.substr(kSet.size()), &t, &error)) {
+    return {false, "usage: clock [set RFC3339-TIME], e.g. clock set 2017-09-12T00:00:00Z\n"};
+  }
+  return {true, Cat(zones_.SetClock(t), "\n")};
+}
+
+ControlReply Server::Bundle(const ControlRequest& request) {
+  const std::string& arg = request.argument;
+  const size_t space = arg.find(' ');
+  const std::string verb = arg.substr(0, space);
+  const std::string id = space == std::string::npos ? "" : arg.substr(space + 1);
+  if (verb == "list" || verb.empty()) {
+    const std::string served = zones_.Status().bundle;
+    std::string out;
+    for (const ScheduledBundle& b : zones_.Bundles()) {
+      out += Cat(b.bundle.id == served ? "* " : "  ", b.bundle.id, "  ", TimeText(b.bundle.inception), " .. ",
+                 TimeText(b.bundle.expiration), "  ", b.file, " #", b.index, "\n");
+    }
+    return {true, out.empty() ? "no signature bundles loaded\n" : out};
+  }
+  if (verb == "show") {
+    for (const ScheduledBundle& b : zones_.Bundles()) {
+      if (b.bundle.id == id) return {true, BundleText(b)};
+    }
+    return {false, Cat("no bundle ", id, "\n")};
+  }
+  if (verb == "pin") {
+    absl::StatusOr<std::string> pinned = zones_.Pin(id);
+    return {pinned.ok(), Cat(pinned.ok() ? *pinned : std::string(pinned.status().message()), "\n")};
+  }
+  if (verb == "unpin") return {true, Cat(zones_.Unpin(), "\n")};
+  return {false, "usage: bundle list|show ID|pin ID|unpin\n"};
 }
 
 }  // namespace rootd::server

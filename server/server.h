@@ -49,8 +49,10 @@ class Server {
   StatsSnapshot Stats() const { return stats_.Snapshot(); }
 
  private:
-  Server(const ServerConfig& config, zone::LoadOptions zone_options);
+  explicit Server(const ServerConfig& config);
   ControlReply HandleControl(const ControlRequest& request);
+  ControlReply Clock(const ControlRequest& request);
+  ControlReply Bundle(const ControlRequest& request);
 
   const ServerConfig config_;
   const absl::Time started_at_;

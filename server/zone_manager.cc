@@ -9,32 +9,118 @@ namespace {
 std::string TimeText(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
 }  // namespace
 
-ZoneManager::ZoneManager(zone::LoadOptions options) : options_(std::move(options)) {}
+ZoneManager::ZoneManager(ZoneSource source) : source_(std::move(source)) {
+  status_.path = source_.zone.zone_path;
+  status_.skrs = source_.skrs;
+}
 
-absl::StatusOr<ZoneManager::Loaded> ZoneManager::LoadFile(const std::string& path) const {
-  zone::LoadOptions options = options_;
-  options.zone_path = path;
+ZoneManager::~ZoneManager() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (bundle_thread_.joinable()) bundle_thread_.join();
+}
+
+absl::StatusOr<ZoneManager::Loaded> ZoneManager::LoadFiles(const std::string& zone_path) const {
+  zone::LoadOptions options = source_.zone;
+  options.zone_path = zone_path;
+  if (options.at == absl::InfinitePast()) options.at = clock_.Now();
   const absl::Time start = absl::Now();
   absl::StatusOr<zone::LoadedZone> loaded = zone::LoadZone(options);
   if (!loaded.ok()) return loaded.status();
-  return Loaded{loaded->image, loaded->Summary(), absl::Now() - start};
+  std::vector<zone::SignedKeyResponse> responses;
+  for (const std::string& path : source_.skrs) {
+    absl::StatusOr<zone::SignedKeyResponse> response = zone::ReadSkrFile(path);
+    if (!response.ok()) return response.status();
+    responses.push_back(std::move(*response));
+  }
+  absl::StatusOr<BundleSchedule> schedule = BundleSchedule::Create(responses);
+  if (!schedule.ok()) return schedule.status();
+  return Loaded{loaded->image, std::move(*schedule), loaded->Summary(), absl::Now() - start};
+}
+
+std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_ptr<const zone::ZoneImage>& base,
+                                                             const BundleSchedule& schedule, std::string* bundle,
+                                                             std::string* refused) const {
+  const absl::Time now = clock_.Now();
+  const ScheduledBundle* due = pinned_.empty() ? schedule.Choose(now) : schedule.Find(pinned_);
+  bundle->clear();
+  refused->clear();
+  if (due == nullptr) return base;
+  absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image =
+      base->WithDnskeys(due->bundle.dnskeys, due->bundle.signatures, now);
+  if (!image.ok()) {
+    *refused = Cat("bundle ", due->bundle.id, " (", due->file, " #", due->index, ") refused at ", TimeText(now), ": ",
+                   image.status().message());
+    return nullptr;
+  }
+  *bundle = due->bundle.id;
+  if (due == &schedule.bundles().back() && !due->bundle.signatures.empty()) {
+    LogWarning(Cat("serving bundle ", due->bundle.id, ", the last of the loaded SKRs"));
+  }
+  if (due->bundle.expiration - now < absl::Hours(24 * 7)) {
+    LogWarning(Cat("bundle ", due->bundle.id, ": its signatures expire at ", TimeText(due->bundle.expiration),
+                   ", in less than 7 days"));
+  }
+  return *image;
+}
+
+void ZoneManager::ServeDueBundle(bool force) {
+  std::string bundle, refused;
+  std::shared_ptr<const zone::ZoneImage> image = ImageFor(base_, schedule_, &bundle, &refused);
+  if (image == nullptr) {
+    // The previous image keeps serving; say why once per refused bundle, not at every wake-up.
+    if (refused != status_.bundle_refused) LogError(refused);
+    status_.bundle_refused = refused;
+    return;
+  }
+  status_.bundle_refused.clear();
+  if (!force && bundle == status_.bundle) return;
+  const std::string from = status_.bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", status_.bundle);
+  const std::string to = bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", bundle);
+  publisher_.Publish(image);
+  LogInfo(Cat("serving ", to, " (was ", from, "), clock ", TimeText(clock_.Now()), ": ", image->identity().ToString()));
+  status_.bundle = bundle;
+  ++status_.bundle_swaps;
+}
+
+void ZoneManager::RunBundleThread() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    ServeDueBundle(/*force=*/false);
+    const absl::Time next = pinned_.empty() ? schedule_.NextChange(clock_.Now()) : absl::InfiniteFuture();
+    if (next == absl::InfiniteFuture()) {
+      wake_.wait(lock);
+    } else {
+      wake_.wait_until(lock, absl::ToChronoTime(clock_.RealTimeAt(next)));
+    }
+  }
 }
 
 absl::Status ZoneManager::Load() {
   std::lock_guard reload_lock(reload_mutex_);
-  absl::StatusOr<Loaded> loaded = LoadFile(options_.zone_path);
+  absl::StatusOr<Loaded> loaded = LoadFiles(source_.zone.zone_path);
   if (!loaded.ok()) {
     return absl::Status(loaded.status().code(), Cat("zone not loaded: ", loaded.status().message()));
   }
   const zone::ZoneImage& image = *loaded->image;
-  LogInfo(Cat("loaded ", options_.zone_path, " serial ", image.serial(), ", ", image.tld_count(), " TLDs, ",
-              image.memory_bytes(), " bytes, in ", absl::FormatDuration(loaded->load_time)));
-  publisher_.Publish(loaded->image);
-  std::lock_guard lock(status_mutex_);
-  status_.path = options_.zone_path;
-  status_.summary = std::move(loaded->summary);
-  status_.loaded_at = absl::Now();
-  status_.load_time = loaded->load_time;
+  LogInfo(Cat("loaded ", source_.zone.zone_path, " serial ", image.serial(), ", ", image.tld_count(), " TLDs, ",
+              image.memory_bytes(), " bytes, ", loaded->schedule.bundles().size(), " signature bundles, in ",
+              absl::FormatDuration(loaded->load_time)));
+  {
+    std::lock_guard lock(mutex_);
+    base_ = loaded->image;
+    schedule_ = std::move(loaded->schedule);
+    status_.summary = std::move(loaded->summary);
+    status_.loaded_at = absl::Now();
+    status_.load_time = loaded->load_time;
+    ServeDueBundle(/*force=*/true);
+    // A bundle refused at start: the zone file's own keys serve until a bundle fits.
+    if (publisher_.current() == nullptr) publisher_.Publish(base_);
+  }
+  bundle_thread_ = std::thread([this] { RunBundleThread(); });
   return absl::OkStatus();
 }
 
@@ -42,42 +128,90 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
   std::lock_guard reload_lock(reload_mutex_);
   std::string path;
   {
-    std::lock_guard lock(status_mutex_);
+    std::lock_guard lock(mutex_);
     path = zone_path.empty() ? status_.path : zone_path;
   }
   const std::shared_ptr<const zone::ZoneImage> old = publisher_.current();
   const uint32_t old_serial = old ? old->serial() : 0;
-  LogInfo(Cat("reloading ", path));
-  absl::StatusOr<Loaded> loaded = LoadFile(path);
+  LogInfo(Cat("reloading ", path, source_.skrs.empty() ? "" : " and the SKR files"));
+  absl::StatusOr<Loaded> loaded = LoadFiles(path);
+  std::lock_guard lock(mutex_);
   if (!loaded.ok()) {
     const std::string reason =
         Cat("reload of ", path, " failed, still serving serial ", old_serial, ": ", loaded.status().message());
     LogError(reason);
-    std::lock_guard lock(status_mutex_);
     ++status_.reloads_failed;
     status_.last_reload = Cat(TimeText(absl::Now()), " failed: ", loaded.status().message());
     return absl::Status(loaded.status().code(), reason);
   }
   const std::string summary = Cat("serial ", old_serial, " -> ", loaded->image->serial(), " from ", path,
                                   " (loaded in ", absl::FormatDuration(loaded->load_time), ")");
-  // Publish waits until every worker has moved past the old image; the last reference to
-  // it (`old`, here) is dropped in this control or signal thread, never in a worker.
-  publisher_.Publish(loaded->image);
+  base_ = loaded->image;
+  schedule_ = std::move(loaded->schedule);
+  if (!pinned_.empty() && schedule_.Find(pinned_) == nullptr) pinned_.clear();  // gone with the old files
+  // Publish (in ServeDueBundle) waits until every worker has moved past the old image; the
+  // last reference to it (`old`, here) is dropped in this control or signal thread.
+  ServeDueBundle(/*force=*/true);
+  if (!status_.bundle_refused.empty()) {
+    publisher_.Publish(base_);  // the new zone, with its own keys, rather than the old zone
+    status_.bundle.clear();
+  }
   LogInfo(Cat("reloaded: ", summary));
-  std::lock_guard lock(status_mutex_);
   status_.path = path;
   status_.summary = std::move(loaded->summary);
   status_.loaded_at = absl::Now();
   status_.load_time = loaded->load_time;
   ++status_.reloads_ok;
   status_.last_reload = Cat(TimeText(absl::Now()), " ok: ", summary);
+  wake_.notify_all();  // the next bundle boundary may have moved
   return summary;
 }
 
+std::string ZoneManager::SetClock(absl::Time t) {
+  std::lock_guard lock(mutex_);
+  clock_.Set(t);
+  ServeDueBundle(/*force=*/false);
+  wake_.notify_all();
+  return Cat("clock ", TimeText(t), ", serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle,
+             status_.bundle_refused.empty() ? "" : Cat(" (", status_.bundle_refused, ")"));
+}
+
+absl::StatusOr<std::string> ZoneManager::Pin(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  if (schedule_.Find(id) == nullptr) return absl::NotFoundError(Cat("no bundle ", id, " in the loaded SKRs"));
+  const std::string previous = pinned_;
+  pinned_ = id;
+  ServeDueBundle(/*force=*/false);
+  if (!status_.bundle_refused.empty()) {
+    const std::string reason = status_.bundle_refused;
+    pinned_ = previous;
+    status_.bundle_refused.clear();
+    return absl::FailedPreconditionError(reason);
+  }
+  wake_.notify_all();
+  return Cat("pinned bundle ", id);
+}
+
+std::string ZoneManager::Unpin() {
+  std::lock_guard lock(mutex_);
+  pinned_.clear();
+  ServeDueBundle(/*force=*/false);
+  wake_.notify_all();
+  return Cat("unpinned, serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle);
+}
+
+std::vector<ScheduledBundle> ZoneManager::Bundles() const {
+  std::lock_guard lock(mutex_);
+  return schedule_.bundles();
+}
+
 ZoneStatus ZoneManager::Status() const {
-  std::lock_guard lock(status_mutex_);
+  std::lock_guard lock(mutex_);
   ZoneStatus status = status_;
   status.image = publisher_.current();
+  status.clock = clock_.Now();
+  status.clock_set = clock_.is_set();
+  status.pinned = !pinned_.empty();
   return status;
 }
 
