@@ -1,0 +1,122 @@
+// Signature bundles served by rootd from real SKR files, against a real client view: the
+// DNSKEY answer on the wire, and rootctl's clock and bundle commands.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/run_command.h"
+#include "tests/server/rootd_process.h"
+#include "tests/test_paths.h"
+
+namespace rootd::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Zones() { return SharedDataDir() + "/zones"; }
+std::string Skr(const std::string& name) { return SharedDataDir() + "/skr/" + name; }
+std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
+
+// The production SKR of 2017 Q3: its sixth bundle carries the very RRSIG(DNSKEY) of the real
+// root zone of 2017-08-21 (README of ../shared/data/skr).
+constexpr char kQ3[] = "skr-root-2017-q3-0-c_to_d.xml";
+constexpr char kSixthBundle[] = "ea0319d3";    // prefix of its id
+constexpr char kLaterBundle[] = "c8037f41";   // the eighth, from 2017-09-09
+
+std::vector<std::string> RealZoneArgs(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds",
+                                   "--at", "2017-08-25T00:00:00Z", "--threads", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::vector<uint8_t> DnskeyWithDo(uint16_t port) {
+  std::optional<std::vector<uint8_t>> response = UdpExchange(port, MakeWireQuery(0x2a2a, ".", 48, 4096, true), 3000);
+  return response.value_or(std::vector<uint8_t>{});
+}
+
+class RootdBundleTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<RootdProcess> Start(const std::string& name, const std::vector<std::string>& extra) {
+    const uint16_t port = FreePort();
+    auto server = std::make_unique<RootdProcess>(MakeTempDir(name), RealZoneArgs(extra), port);
+    EXPECT_TRUE(server->WaitReady()) << server->Log();
+    return server;
+  }
+  std::string Ctl(const RootdProcess& server, const std::string& command, int* status = nullptr) {
+    return RunCommand(Rootctl() + " --socket " + server.control_socket() + " " + command, status).output;
+  }
+};
+
+TEST_F(RootdBundleTest, ProductionBundleAnswersByteForByteAsTheZoneFile) {
+  auto zone_only = Start("zone-only", {});
+  auto with_skr = Start("with-skr", {"--skr", Skr(kQ3), "--clock", "2017-08-25T00:00:00Z"});
+  const std::vector<uint8_t> expected = DnskeyWithDo(zone_only->port());
+  ASSERT_GT(expected.size(), 1000u);
+  EXPECT_EQ(DnskeyWithDo(with_skr->port()), expected);
+  EXPECT_THAT(Ctl(*with_skr, "status"), HasSubstr(std::string("bundle        ") + kSixthBundle));
+}
+
+TEST_F(RootdBundleTest, ClockSetMovesToTheNextBundleAndBack) {
+  auto server = Start("clock", {"--skr", Skr(kQ3), "--clock", "2017-08-25T00:00:00Z"});
+  const std::vector<uint8_t> sixth = DnskeyWithDo(server->port());
+  int status = -1;
+  EXPECT_THAT(Ctl(*server, "clock set 2017-09-12T00:00:00Z", &status), HasSubstr(kLaterBundle));
+  EXPECT_EQ(status, 0);
+  const std::vector<uint8_t> seventh = DnskeyWithDo(server->port());
+  ASSERT_GT(seventh.size(), 1000u);
+  EXPECT_NE(seventh, sixth);  // another RRSIG over the same keys
+  EXPECT_THAT(Ctl(*server, "bundle list"), HasSubstr(std::string("* ") + kLaterBundle));
+  Ctl(*server, "clock set 2017-08-25T00:00:00Z", &status);
+  EXPECT_EQ(DnskeyWithDo(server->port()), sixth);
+  const std::string json = Ctl(*server, "--json status");
+  EXPECT_THAT(json, HasSubstr("\"bundle_swaps\":3"));
+  EXPECT_THAT(json, HasSubstr("\"clock_set\":true"));
+}
+
+// The bundle thread wakes at the next inception by itself: one second before 2017-09-09 the
+// seventh bundle serves, a moment later the eighth.
+TEST_F(RootdBundleTest, TheNextBundleServesFromItsInceptionWithoutAnyCommand) {
+  auto server = Start("boundary", {"--skr", Skr(kQ3), "--clock", "2017-09-08T23:59:59Z"});
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr("bundle        2fc9c6b6"));
+  std::string status;
+  for (int i = 0; i < 50 && status.find(kLaterBundle) == std::string::npos; ++i) {  // at most 5 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = Ctl(*server, "status");
+  }
+  EXPECT_THAT(status, HasSubstr(std::string("bundle        ") + kLaterBundle));
+}
+
+TEST_F(RootdBundleTest, PinAndUnpin) {
+  auto server = Start("pin", {"--skr", Skr(kQ3), "--clock", "2017-08-25T00:00:00Z"});
+  std::string list = Ctl(*server, "bundle list");
+  const size_t at = list.find(kLaterBundle);
+  ASSERT_NE(at, std::string::npos) << list;
+  const std::string seventh_id = list.substr(at, list.find(' ', at) - at);
+  int status = -1;
+  Ctl(*server, "bundle pin " + seventh_id, &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(seventh_id + " (pinned)"));
+  Ctl(*server, "bundle pin no-such-bundle", &status);
+  EXPECT_EQ(status, 1);
+  Ctl(*server, "bundle unpin", &status);
+  EXPECT_EQ(status, 0);
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(std::string("bundle        ") + kSixthBundle));
+}
+
+// A bundle whose keys lack the zone's ZSK is refused: the previous DNSKEY RRset keeps serving
+// and status says why. The 2017 Q1 SKR carries other ZSKs than the zone of 2017-08-21.
+TEST_F(RootdBundleTest, ABundleWithoutTheZonesZskIsRefusedAndTheOldKeysServe) {
+  auto zone_only = Start("zone-only-2", {});
+  auto server = Start("refused", {"--skr", Skr("skr-root-2017-q1-0.xml"), "--clock", "2017-02-01T00:00:00Z"});
+  EXPECT_EQ(DnskeyWithDo(server->port()), DnskeyWithDo(zone_only->port()));
+  const std::string status = Ctl(*server, "status");
+  EXPECT_THAT(status, HasSubstr("refused       bundle "));
+  EXPECT_THAT(status, HasSubstr("lacks key 15768"));
+}
+
+}  // namespace
+}  // namespace rootd::testing
