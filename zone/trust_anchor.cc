@@ -3,7 +3,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -15,6 +14,7 @@
 #include "zone/name.h"
 #include "zone/text.h"
 #include "zone/wire.h"
+#include "zone/xml_fields.h"
 
 namespace rootd::zone {
 
@@ -34,20 +34,8 @@ bool IsClass(std::string_view t) {
   return EqualsIgnoreCase(t, "IN") || EqualsIgnoreCase(t, "CH") || EqualsIgnoreCase(t, "HS");
 }
 
-bool IsNumber(std::string_view t) {
-  if (t.empty() || t.size() > 10) return false;
-  for (char c : t) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-absl::StatusOr<uint32_t> ParseNumber(std::string_view t, uint32_t max, std::string_view what) {
-  if (!IsNumber(t)) return absl::InvalidArgumentError(Cat("bad ", what, " '", t, "'"));
-  const uint64_t v = std::strtoull(std::string(t).c_str(), nullptr, 10);
-  if (v > max) return absl::InvalidArgumentError(Cat(what, " ", t, " out of range"));
-  return static_cast<uint32_t>(v);
-}
+// A TTL field: a plain number (anchor files write no unit forms).
+bool IsNumber(std::string_view t) { return ParseDecimal(t, UINT32_MAX, "number").ok(); }
 
 std::vector<std::string_view> Tokens(std::string_view s) {
   std::vector<std::string_view> out;
@@ -82,11 +70,11 @@ absl::StatusOr<KeyFields> ParseKeyFields(const std::vector<std::string_view>& t,
         Cat(type, " needs ", names[0], ", ", names[1], ", ", names[2], " and ", names[3]));
   }
   KeyFields f;
-  absl::StatusOr<uint32_t> wide = ParseNumber(t[i], 0xffff, names[0]);
+  absl::StatusOr<uint32_t> wide = ParseDecimal(t[i], 0xffff, names[0]);
   if (!wide.ok()) return wide.status();
   f.wide = static_cast<uint16_t>(*wide);
   for (size_t n = 0; n < 2; ++n) {
-    absl::StatusOr<uint32_t> narrow = ParseNumber(t[i + 1 + n], 0xff, names[1 + n]);
+    absl::StatusOr<uint32_t> narrow = ParseDecimal(t[i + 1 + n], 0xff, names[1 + n]);
     if (!narrow.ok()) return narrow.status();
     f.narrow[n] = static_cast<uint8_t>(*narrow);
   }
@@ -136,39 +124,6 @@ absl::StatusOr<AnchorEntry> ParseRecord(std::string_view record) {
     return e;
   }
   return absl::InvalidArgumentError(Cat("type ", type, " is not DS or DNSKEY"));
-}
-
-// libxml2 helpers.
-
-bool IsElement(const xmlNode* n, const char* name) {
-  return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, reinterpret_cast<const xmlChar*>(name)) == 0;
-}
-
-std::string NodeText(const xmlNode* n) {
-  xmlChar* c = xmlNodeGetContent(n);
-  if (c == nullptr) return "";
-  std::string out(reinterpret_cast<const char*>(c));
-  xmlFree(c);
-  const size_t b = out.find_first_not_of(" \t\r\n");
-  const size_t e = out.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : out.substr(b, e - b + 1);
-}
-
-std::optional<std::string> Attribute(const xmlNode* n, const char* name) {
-  xmlChar* c = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (c == nullptr) return std::nullopt;
-  std::string out(reinterpret_cast<const char*>(c));
-  xmlFree(c);
-  return out;
-}
-
-absl::StatusOr<absl::Time> ParseXmlTime(const std::string& text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
-    return absl::InvalidArgumentError(Cat("bad time '", text, "': ", err));
-  }
-  return t;
 }
 
 }  // namespace
@@ -264,7 +219,7 @@ absl::StatusOr<TrustAnchor> TrustAnchor::ParseXml(std::string_view content, cons
   TrustAnchor anchor;
   for (const xmlNode* n = root->children; n != nullptr; n = n->next) {
     if (IsElement(n, "Zone")) {
-      absl::StatusOr<std::string> z = NameFromText(NodeText(n), kRoot);
+      absl::StatusOr<std::string> z = NameFromText(ElementText(n), kRoot);
       if (!z.ok()) return absl::InvalidArgumentError(Cat(name, ": <Zone>: ", std::string(z.status().message())));
       zone_name = *z;
       continue;
@@ -276,14 +231,14 @@ absl::StatusOr<TrustAnchor> TrustAnchor::ParseXml(std::string_view content, cons
     e.source = where;
     std::string tag, alg, dt, digest;
     for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-      if (IsElement(c, "KeyTag")) tag = NodeText(c);
-      if (IsElement(c, "Algorithm")) alg = NodeText(c);
-      if (IsElement(c, "DigestType")) dt = NodeText(c);
-      if (IsElement(c, "Digest")) digest = NodeText(c);
+      if (IsElement(c, "KeyTag")) tag = ElementText(c);
+      if (IsElement(c, "Algorithm")) alg = ElementText(c);
+      if (IsElement(c, "DigestType")) dt = ElementText(c);
+      if (IsElement(c, "Digest")) digest = ElementText(c);
     }
-    absl::StatusOr<uint32_t> tag_v = ParseNumber(tag, 0xffff, "KeyTag");
-    absl::StatusOr<uint32_t> alg_v = ParseNumber(alg, 0xff, "Algorithm");
-    absl::StatusOr<uint32_t> dt_v = ParseNumber(dt, 0xff, "DigestType");
+    absl::StatusOr<uint32_t> tag_v = ParseDecimal(tag, 0xffff, "KeyTag");
+    absl::StatusOr<uint32_t> alg_v = ParseDecimal(alg, 0xff, "Algorithm");
+    absl::StatusOr<uint32_t> dt_v = ParseDecimal(dt, 0xff, "DigestType");
     absl::StatusOr<std::string> digest_v = HexDecode(digest);
     for (const absl::Status& s : {tag_v.status(), alg_v.status(), dt_v.status(), digest_v.status()}) {
       if (!s.ok()) return absl::InvalidArgumentError(Cat(where, ": ", std::string(s.message())));
