@@ -47,7 +47,9 @@ class RootdBundleTest : public ::testing::Test {
     return server;
   }
   std::string Ctl(const RootdProcess& server, const std::string& command, int* status = nullptr) {
-    return RunCommand(Rootctl() + " --socket " + server.control_socket() + " " + command, status).output;
+    const CommandResult r = RunCommand(Rootctl() + " --socket " + server.control_socket() + " " + command);
+    if (status != nullptr) *status = r.exit_code;
+    return r.output;
   }
 };
 
