@@ -88,7 +88,7 @@ std::vector<zone::RrsigFields> ParsedSignatures(const SkrBundle& bundle) {
   return out;
 }
 
-// The checks of one bundle; `add` records a problem against a key tag.
+// The checks of one bundle, each problem recorded against the key tag it concerns (0: none).
 class BundleVerifier {
  public:
   BundleVerifier(const SignedKeyResponse& skr, size_t index, SkrVerification& out)
