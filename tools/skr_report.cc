@@ -39,8 +39,8 @@ std::string FormatDays(absl::Duration d) {
 }
 
 std::string PolicyText(std::string_view role, const zone::SkrPolicy& p) {
-  const std::string algorithm =
-      p.rsa_size != 0 ? Cat(" RSA ", p.rsa_size, " bits exponent ", p.rsa_exponent) : Cat(" ECDSA ", p.ecdsa_size, " bits");
+  const std::string algorithm = p.rsa_size != 0 ? Cat(" RSA ", p.rsa_size, " bits exponent ", p.rsa_exponent)
+                                                : Cat(" ECDSA ", p.ecdsa_size, " bits");
   return Cat(role, " policy: algorithm ", int{p.algorithm}, algorithm, ", signature validity ",
              FormatDays(p.min_signature_validity), "..", FormatDays(p.max_signature_validity), ", validity overlap ",
              FormatDays(p.min_validity_overlap), "..", FormatDays(p.max_validity_overlap), ", publish safety ",
@@ -50,7 +50,8 @@ std::string PolicyText(std::string_view role, const zone::SkrPolicy& p) {
 void PolicyJson(JsonWriter& j, const zone::SkrPolicy& p) {
   j.BeginObject();
   j.Key("algorithm").Number(uint64_t{p.algorithm});
-  if (p.rsa_size != 0) j.Key("rsa_size").Number(uint64_t{p.rsa_size}).Key("rsa_exponent").Number(uint64_t{p.rsa_exponent});
+  if (p.rsa_size != 0)
+    j.Key("rsa_size").Number(uint64_t{p.rsa_size}).Key("rsa_exponent").Number(uint64_t{p.rsa_exponent});
   if (p.ecdsa_size != 0) j.Key("ecdsa_size").Number(uint64_t{p.ecdsa_size});
   const std::pair<const char*, absl::Duration> durations[] = {
       {"publish_safety", p.publish_safety},
@@ -60,7 +61,8 @@ void PolicyJson(JsonWriter& j, const zone::SkrPolicy& p) {
       {"max_validity_overlap", p.max_validity_overlap},
       {"min_validity_overlap", p.min_validity_overlap},
   };
-  for (const auto& [name, d] : durations) j.Key(Cat(name, "_seconds")).Number(static_cast<uint64_t>(absl::ToInt64Seconds(d)));
+  for (const auto& [name, d] : durations)
+    j.Key(Cat(name, "_seconds")).Number(static_cast<uint64_t>(absl::ToInt64Seconds(d)));
   j.EndObject();
 }
 
@@ -86,7 +88,7 @@ std::vector<zone::RrsigFields> ParsedSignatures(const SkrBundle& bundle) {
   return out;
 }
 
-// The checks of one bundle; `add` records a problem against a key tag.
+// The checks of one bundle, each problem recorded against the key tag it concerns (0: none).
 class BundleVerifier {
  public:
   BundleVerifier(const SignedKeyResponse& skr, size_t index, SkrVerification& out)
@@ -118,7 +120,8 @@ void BundleVerifier::CheckStatedTags() {
   for (size_t i = 0; i < bundle_.dnskeys.size() && i < bundle_.stated_key_tags.size(); ++i) {
     const uint16_t computed = zone::KeyTag(bundle_.dnskeys[i].rdata);
     if (bundle_.stated_key_tags[i] != computed) {
-      Add(computed, Cat("the file states keyTag ", int{bundle_.stated_key_tags[i]}, ", the key's tag is ", int{computed}));
+      Add(computed,
+          Cat("the file states keyTag ", int{bundle_.stated_key_tags[i]}, ", the key's tag is ", int{computed}));
     }
   }
 }
@@ -145,7 +148,7 @@ void BundleVerifier::CheckSignatures() {
       Add(f->key_tag, std::string(key.status().message()));
     }
     const std::pair<const char*, absl::Time> ends[] = {{"inception", bundle_.inception},
-                                                        {"expiration", bundle_.expiration}};
+                                                       {"expiration", bundle_.expiration}};
     for (const auto& [end, at] : ends) {
       if (absl::Status window = zone::CheckRrsigWindow(*f, at); !window.ok()) {
         Add(f->key_tag, Cat("at the bundle's ", end, " ", FormatUtc(at), ": ", window.message()));
@@ -243,8 +246,8 @@ SkrVerification VerifySkr(const SignedKeyResponse& skr) {
 std::string VerifyText(const SignedKeyResponse& skr, const SkrVerification& v) {
   std::string out;
   for (const SkrProblem& p : v.problems) out += Cat(skr.file, ": ", p.ToString(), "\n");
-  out += Cat(skr.file, ": ", v.bundles, " bundles, ", v.keys, " keys, ", v.signatures_verified, " signatures verified: ",
-             v.ok() ? "OK" : Cat(v.problems.size(), " problems"), "\n");
+  out += Cat(skr.file, ": ", v.bundles, " bundles, ", v.keys, " keys, ", v.signatures_verified,
+             " signatures verified: ", v.ok() ? "OK" : Cat(v.problems.size(), " problems"), "\n");
   return out;
 }
 

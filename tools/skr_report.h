@@ -15,8 +15,8 @@ struct SkrKeySummary {
   uint16_t tag = 0;  // computed over the RDATA as published: REVOKE changes it (19036 becomes 19164)
   uint16_t flags = 0;
   uint8_t algorithm = 0;
-  int bits = 0;        // 0 when the key cannot be parsed
-  bool ksk = false;    // SEP bit
+  int bits = 0;      // 0 when the key cannot be parsed
+  bool ksk = false;  // SEP bit
   bool revoked = false;
   bool signs = false;  // an RRSIG of the bundle names this key's tag and algorithm
 };

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   const rootd::tools::SkrVerification verification = rootd::tools::VerifySkr(*skr);
-  std::fputs((json ? rootd::tools::VerifyJson(*skr, verification) : rootd::tools::VerifyText(*skr, verification)).c_str(),
-             stdout);
+  std::fputs(
+      (json ? rootd::tools::VerifyJson(*skr, verification) : rootd::tools::VerifyText(*skr, verification)).c_str(),
+      stdout);
   return verification.ok() ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <climits>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -33,8 +34,8 @@ absl::Status CheckBundleComplete(const SkrBundle& bundle) {
   if (bundle.dnskeys.empty()) return absl::InvalidArgumentError("no DNSKEY");
   if (bundle.signatures.empty()) return absl::InvalidArgumentError("no RRSIG over the DNSKEY RRset");
   if (bundle.inception > bundle.expiration) {
-    return absl::InvalidArgumentError(Cat("inception ", FormatUtc(bundle.inception), " after expiration ",
-                                          FormatUtc(bundle.expiration)));
+    return absl::InvalidArgumentError(
+        Cat("inception ", FormatUtc(bundle.inception), " after expiration ", FormatUtc(bundle.expiration)));
   }
   return absl::OkStatus();
 }
@@ -67,13 +68,14 @@ class XmlSkrReader {
 
  private:
   absl::Status Error(const xmlNode* node, std::string_view reason) const {
-    return absl::InvalidArgumentError(Cat(file_, ":", xmlGetLineNo(node), ": <",
-                                          reinterpret_cast<const char*>(node->name), ">: ", reason));
+    return absl::InvalidArgumentError(
+        Cat(file_, ":", xmlGetLineNo(node), ": <", reinterpret_cast<const char*>(node->name), ">: ", reason));
   }
-  absl::Status Error(const xmlNode* node, const absl::Status& reason) const { return Error(node, std::string(reason.message())); }
+  absl::Status Error(const xmlNode* node, const absl::Status& reason) const {
+    return Error(node, std::string(reason.message()));
+  }
 
   absl::StatusOr<const xmlNode*> Child(const xmlNode* parent, const char* name) const;
-  absl::StatusOr<std::string> Text(const xmlNode* parent, const char* name) const;
   // The text of child `name` of `parent` through `parse` (text -> StatusOr); errors name the child.
   template <typename Parse>
   auto Field(const xmlNode* parent, const char* name, Parse parse) const -> decltype(parse(std::string_view()));
@@ -92,12 +94,6 @@ absl::StatusOr<const xmlNode*> XmlSkrReader::Child(const xmlNode* parent, const 
   const xmlNode* child = ChildElement(parent, name);
   if (child == nullptr) return Error(parent, Cat("missing <", name, ">"));
   return child;
-}
-
-absl::StatusOr<std::string> XmlSkrReader::Text(const xmlNode* parent, const char* name) const {
-  absl::StatusOr<const xmlNode*> child = Child(parent, name);
-  if (!child.ok()) return child.status();
-  return ElementText(*child);
 }
 
 template <typename Parse>
@@ -123,9 +119,11 @@ absl::StatusOr<uint32_t> XmlSkrReader::NumberAttribute(const xmlNode* node, cons
 }
 
 absl::StatusOr<SignedKeyResponse> XmlSkrReader::Read(std::string_view text) {
-  CPtr<xmlDoc, xmlFreeDoc> doc(xmlReadMemory(text.data(), static_cast<int>(text.size()), file_.c_str(), nullptr,
-                                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                                 XML_PARSE_BIG_LINES));
+  if (text.size() > INT_MAX) return absl::InvalidArgumentError(Cat(file_, ": too large for libxml2"));
+  xmlResetLastError();  // the error reported below must be this parse's
+  CPtr<xmlDoc, xmlFreeDoc> doc(
+      xmlReadMemory(text.data(), static_cast<int>(text.size()), file_.c_str(), nullptr,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES));
   if (!doc) {
     const xmlError* error = xmlGetLastError();
     std::string reason = error != nullptr && error->message != nullptr ? error->message : "";
@@ -133,6 +131,9 @@ absl::StatusOr<SignedKeyResponse> XmlSkrReader::Read(std::string_view text) {
     return absl::InvalidArgumentError(
         Cat(file_, ":", error != nullptr ? error->line : 0, ": not well-formed XML: ", reason));
   }
+  // The ceremony files have no DTD; refusing one keeps entity declarations (and their
+  // expansion when the text is read) out.
+  if (doc->intSubset != nullptr) return absl::InvalidArgumentError(Cat(file_, ": a DTD is not expected in an SKR"));
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (root == nullptr) return absl::InvalidArgumentError(Cat(file_, ": no root element"));
   if (!IsElement(root, "KSR")) return Error(root, "the root element is not <KSR>");
@@ -219,7 +220,9 @@ absl::StatusOr<SkrBundle> XmlSkrReader::Bundle(const xmlNode* node) const {
   bundle.inception = *inception;
   bundle.expiration = *expiration;
   for (const xmlNode* n = node->children; n != nullptr; n = n->next) {
-    absl::Status s = IsElement(n, "Key") ? Key(n, bundle) : IsElement(n, "Signature") ? Signature(n, bundle) : absl::OkStatus();
+    absl::Status s = IsElement(n, "Key")         ? Key(n, bundle)
+                     : IsElement(n, "Signature") ? Signature(n, bundle)
+                                                 : absl::OkStatus();
     if (!s.ok()) return s;
   }
   if (absl::Status s = CheckBundleComplete(bundle); !s.ok()) return Error(node, s);
@@ -255,11 +258,12 @@ absl::Status XmlSkrReader::Key(const xmlNode* node, SkrBundle& bundle) const {
 absl::Status XmlSkrReader::Signature(const xmlNode* node, SkrBundle& bundle) const {
   absl::StatusOr<uint32_t> ttl = Number(node, "TTL", UINT32_MAX);
   if (!ttl.ok()) return ttl.status();
-  absl::StatusOr<std::string> covered = Text(node, "TypeCovered");
+  absl::StatusOr<uint16_t> covered = Field(node, "TypeCovered", [](std::string_view text) -> absl::StatusOr<uint16_t> {
+    if (ParseType(text) != dns::kTypeDnskey)
+      return absl::InvalidArgumentError(Cat("type covered '", text, "' is not DNSKEY"));
+    return dns::kTypeDnskey;
+  });
   if (!covered.ok()) return covered.status();
-  if (ParseType(*covered) != dns::kTypeDnskey) {
-    return Error(ChildElement(node, "TypeCovered"), Cat("type covered '", *covered, "' is not DNSKEY"));
-  }
   absl::StatusOr<uint32_t> algorithm = Number(node, "Algorithm", 0xff);
   if (!algorithm.ok()) return algorithm.status();
   absl::StatusOr<uint32_t> labels = Number(node, "Labels", 0xff);
@@ -278,20 +282,19 @@ absl::Status XmlSkrReader::Signature(const xmlNode* node, SkrBundle& bundle) con
     times[i] = *field;
   }
   if (absolute[1] > absolute[0]) {
-    return Error(node, Cat("signature inception ", FormatUtc(absolute[1]), " after its expiration ",
-                           FormatUtc(absolute[0])));
+    return Error(node,
+                 Cat("signature inception ", FormatUtc(absolute[1]), " after its expiration ", FormatUtc(absolute[0])));
   }
   absl::StatusOr<uint32_t> key_tag = Number(node, "KeyTag", 0xffff);
   if (!key_tag.ok()) return key_tag.status();
-  absl::StatusOr<std::string> signer_text = Text(node, "SignersName");
-  if (!signer_text.ok()) return signer_text.status();
-  absl::StatusOr<std::string> signer = NameFromText(*signer_text, kRoot);
-  if (!signer.ok()) return Error(ChildElement(node, "SignersName"), signer.status());
+  absl::StatusOr<std::string> signer =
+      Field(node, "SignersName", [](std::string_view text) { return NameFromText(text, kRoot); });
+  if (!signer.ok()) return signer.status();
   absl::StatusOr<std::string> signature = Field(node, "SignatureData", KeyBytes);
   if (!signature.ok()) return signature.status();
 
   Record r{.owner = kRoot, .type = dns::kTypeRrsig, .rclass = dns::kClassIn, .ttl = *ttl};
-  Put16(r.rdata, dns::kTypeDnskey);
+  Put16(r.rdata, *covered);
   r.rdata += static_cast<char>(*algorithm);
   r.rdata += static_cast<char>(*labels);
   Put32(r.rdata, *original_ttl);
@@ -316,7 +319,7 @@ struct KnotSnapshot {
   absl::Time inception;
 };
 
-// The snapshot headers of `text` in order; errors name the line.
+// The snapshot headers of `text` in order; a KSR and directives are refused, naming the line.
 absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, std::string_view file) {
   std::vector<KnotSnapshot> out;
   uint32_t line_no = 0;
@@ -327,6 +330,8 @@ absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, s
     pos = end + 1;
     ++line_no;
     if (line.starts_with(kKnotKsrHeader)) return SyntaxError(file, line_no, "a KSR, not an SKR");
+    // keymgr writes none, and $INCLUDE would make the master-file reader open other files.
+    if (line.starts_with('$')) return SyntaxError(file, line_no, "no directives ($INCLUDE, $ORIGIN, $TTL) in an SKR");
     if (!line.starts_with(kKnotSkrHeader)) continue;
     const std::string_view rest = line.substr(kKnotSkrHeader.size());
     if (rest.starts_with("generated at ")) continue;
@@ -371,7 +376,8 @@ absl::StatusOr<SignedKeyResponse> ParseKnotSkr(std::string_view text, std::strin
                                         [](uint32_t line, const KnotSnapshot& s) { return line < s.line; });
     if (after == snapshots->begin()) return SyntaxError(file_name, r.line, "record before the first snapshot header");
     SkrBundle& bundle = skr.bundles[static_cast<size_t>(after - snapshots->begin()) - 1];
-    if (r.owner != kRoot || r.rclass != dns::kClassIn) return SyntaxError(file_name, r.line, "not owned by '.' in class IN");
+    if (r.owner != kRoot || r.rclass != dns::kClassIn)
+      return SyntaxError(file_name, r.line, "not owned by '.' in class IN");
     if (r.type == dns::kTypeDnskey) {
       bundle.dnskeys.push_back(r);
       // The format states no tag outside comments: the computed one stands in.

@@ -27,14 +27,16 @@ struct SkrPolicy {
 };
 
 struct SkrBundle {
-  std::string id;  // the XML bundle id; for Knot, derived from the inception (its format has none)
+  std::string id;  // the XML bundle id; for Knot, the inception in RFC 3339 UTC (its format has none)
+  // XML: <Inception>, <Expiration>. Knot: the snapshot's time, and the latest RRSIG expiration.
   absl::Time inception, expiration;
   // Owner ".", class IN: the bundle's DNSKEY RRset and its RRSIGs (over DNSKEY), in wire-form
   // RDATA as zone/ uses everywhere. Record::line is the line the element starts on.
   std::vector<Record> dnskeys;
   std::vector<Record> signatures;
   // Per dnskeys[i]: the keyTag the file states (checked against the computed tag by skrtool
-  // verify, not by the reader) and the XML keyIdentifier (empty for Knot).
+  // verify, not by the reader; Knot states none, so the computed tag stands in) and the XML
+  // keyIdentifier (empty for Knot).
   std::vector<uint16_t> stated_key_tags;
   std::vector<std::string> key_identifiers;
   uint32_t line = 0;  // where the bundle starts

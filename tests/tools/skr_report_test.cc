@@ -148,8 +148,8 @@ TEST(SkrShow, RevokedKeyHasItsOwnTag) {
   EXPECT_THAT(ShowText(skr), HasSubstr("  19164 alg 8 2048 bits KSK REVOKED\n"));
   const SkrVerification v = VerifySkr(skr);
   ASSERT_EQ(v.problems.size(), 2u);
-  EXPECT_EQ(v.problems[0].ToString(),
-            std::string("bundle 6 (") + kQ3Bundle6Id + ") key 19164: the file states keyTag 19036, the key's tag is 19164");
+  EXPECT_EQ(v.problems[0].ToString(), std::string("bundle 6 (") + kQ3Bundle6Id +
+                                          ") key 19164: the file states keyTag 19036, the key's tag is 19164");
   EXPECT_EQ(v.problems[1].key_tag, 19036);
   EXPECT_THAT(v.problems[1].reason, HasSubstr("no DNSKEY with tag 19036"));
 }
@@ -164,8 +164,8 @@ TEST(SkrShow, ResponseSizeIsTheEnginesAnswer) {
   absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image = zone::ZoneImage::Compile(*zone);
   ASSERT_TRUE(image.ok()) << image.status();
   // ID 0x1234, no flags, one question (". DNSKEY IN"), one OPT (payload 4096, DO).
-  const uint8_t query[] = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 48, 0, 1,
-                           0,    0,    41, 0x10, 0, 0, 0, 0x80, 0, 0, 0};
+  const uint8_t query[] = {0x12, 0x34, 0, 0, 0, 1,  0,    0, 0, 0, 0,    1, 0, 0,
+                           48,   0,    1, 0, 0, 41, 0x10, 0, 0, 0, 0x80, 0, 0, 0};
   const server::Engine engine{server::EngineConfig{}};
   const zone::SignedKeyResponse skr = Read(Q3File());
   int compared = 0;
@@ -187,9 +187,9 @@ TEST(SkrShow, ResponseSizeIsTheEnginesAnswer) {
 
 TEST(SkrVerify, RealFilesAndKnotSamplesVerify) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
-  for (const std::string& file : {SkrDir() + "/skr-root-2017-q1-0.xml", SkrDir() + "/skr-root-2017-q2-0.xml", Q3File(),
-                                  D2EFile(), KnotSample("skr_knot_rsa.valid"),
-                                  KnotSample("skr_knot_ecdsa_zsk_roll.valid")}) {
+  for (const std::string& file :
+       {SkrDir() + "/skr-root-2017-q1-0.xml", SkrDir() + "/skr-root-2017-q2-0.xml", Q3File(), D2EFile(),
+        KnotSample("skr_knot_rsa.valid"), KnotSample("skr_knot_ecdsa_zsk_roll.valid")}) {
     SCOPED_TRACE(file);
     const zone::SignedKeyResponse skr = Read(file);
     const SkrVerification v = VerifySkr(skr);
@@ -201,7 +201,8 @@ TEST(SkrVerify, RealFilesAndKnotSamplesVerify) {
   EXPECT_EQ(q3.bundles, 9u);
   EXPECT_EQ(q3.keys, 28u);
   EXPECT_EQ(VerifyJson(Read(Q3File()), q3),
-            "{\"file\":\"" + Q3File() + "\",\"ok\":true,\"bundles\":9,\"keys\":28,\"signatures_verified\":9,\"problems\":[]}\n");
+            "{\"file\":\"" + Q3File() +
+                "\",\"ok\":true,\"bundles\":9,\"keys\":28,\"signatures_verified\":9,\"problems\":[]}\n");
 }
 
 TEST(SkrVerify, NamesTheBundleOfEachProblem) {
@@ -250,8 +251,9 @@ TEST(SkrTool, ExitStatus) {
   const rootd::testing::CommandResult show = rootd::testing::RunCommand(tool + " show " + good + " --json");
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_THAT(show.output, HasSubstr("\"format\":\"knot-text\""));
-  const std::string bad = WriteFlipped(ReadText(good), "RRSIG DNSKEY 8 0 172800 20261227075321 (\n\t\t\t\t20261206062321 56381 .\n\t\t\t\t", 1,
-                                      "knot_flipped.txt");
+  const std::string bad =
+      WriteFlipped(ReadText(good), "RRSIG DNSKEY 8 0 172800 20261227075321 (\n\t\t\t\t20261206062321 56381 .\n\t\t\t\t",
+                   1, "knot_flipped.txt");
   const rootd::testing::CommandResult verify = rootd::testing::RunCommand(tool + " verify " + bad);
   EXPECT_EQ(verify.exit_code, 1);
   EXPECT_THAT(verify.output, HasSubstr("bundle 1 (2026-12-06T07:53:21Z) key 56381: signature does not verify"));

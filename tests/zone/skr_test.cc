@@ -174,33 +174,40 @@ TEST(SkrXml, RefusesKsrs) {
 TEST(SkrXml, RefusesMalformedFilesNamingLineAndElement) {
   if (!std::filesystem::exists(Q3File())) GTEST_SKIP() << "no " << Q3File();
   const std::string good = ReadText(Q3File());
-  ExpectRefused({
-      {"missing Expiration", ReplaceFirst(good, "<Expiration>2017-07-22T00:00:00+00:00</Expiration>", ""),
-       "t.xml:28: <ResponseBundle>: missing <Expiration>"},
-      {"bad base64", ReplaceFirst(good, "<PublicKey>AwEAAYvx", "<PublicKey>AwE!AYvx"), "t.xml:36: <PublicKey>: bad base64"},
-      {"wrong TypeCovered", ReplaceFirst(good, "<TypeCovered>DNSKEY", "<TypeCovered>SOA"),
-       "t.xml:54: <TypeCovered>: type covered 'SOA' is not DNSKEY"},
-      {"bad number", ReplaceFirst(good, "<Flags>257</Flags>", "<Flags>25x</Flags>"), "t.xml:47: <Flags>: bad number '25x'"},
-      {"flags out of range", ReplaceFirst(good, "<Flags>257</Flags>", "<Flags>65536</Flags>"),
-       "t.xml:47: <Flags>: number 65536 out of range"},
-      {"signature inception after expiration",
-       ReplaceFirst(good, "<SignatureInception>2017-07-01", "<SignatureInception>2017-07-23"),
-       "t.xml:52: <Signature>: signature inception 2017-07-23T00:00:00Z after its expiration"},
-      {"bundle inception after expiration", ReplaceFirst(good, "<Inception>2017-07-01", "<Inception>2017-07-23"),
-       "t.xml:28: <ResponseBundle>: inception 2017-07-23T00:00:00Z after expiration"},
-      {"bad time", ReplaceFirst(good, "<Inception>2017-07-01T", "<Inception>2017-07-01 "), "t.xml:29: <Inception>: bad time"},
-      {"missing keyTag", ReplaceFirst(good, "keyTag=\"15768\"", ""), "t.xml:31: <Key>: missing attribute keyTag"},
-      {"no signature",
-       ReplaceFirst(ReplaceFirst(good, "<Signature keyIdentifier=\"Kjqmt7v\">", "<Other>"), "</Signature>", "</Other>"),
-       "t.xml:28: <ResponseBundle>: no RRSIG over the DNSKEY RRset"},
-      {"bad duration", ReplaceFirst(good, "<RetireSafety>P28D", "<RetireSafety>P1M"),
-       "t.xml:7: <RetireSafety>: bad duration 'P1M': years and months"},
-      {"truncated", good.substr(0, good.size() / 2), "t.xml:"},
-      {"not XML", "this is not XML", "t.xml:1: not well-formed XML"},
-      {"another root element", "<TrustAnchor/>", "t.xml:1: <TrustAnchor>: the root element is not <KSR>"},
-      {"no Response", "<KSR id=\"x\" domain=\".\" serial=\"1\">\n</KSR>", "t.xml:1: <KSR>: missing <Response>"},
-                },
-                ParseSkrXml, "t.xml");
+  ExpectRefused(
+      {
+          {"missing Expiration", ReplaceFirst(good, "<Expiration>2017-07-22T00:00:00+00:00</Expiration>", ""),
+           "t.xml:28: <ResponseBundle>: missing <Expiration>"},
+          {"bad base64", ReplaceFirst(good, "<PublicKey>AwEAAYvx", "<PublicKey>AwE!AYvx"),
+           "t.xml:36: <PublicKey>: bad base64"},
+          {"wrong TypeCovered", ReplaceFirst(good, "<TypeCovered>DNSKEY", "<TypeCovered>SOA"),
+           "t.xml:54: <TypeCovered>: type covered 'SOA' is not DNSKEY"},
+          {"bad number", ReplaceFirst(good, "<Flags>257</Flags>", "<Flags>25x</Flags>"),
+           "t.xml:47: <Flags>: bad number '25x'"},
+          {"flags out of range", ReplaceFirst(good, "<Flags>257</Flags>", "<Flags>65536</Flags>"),
+           "t.xml:47: <Flags>: number 65536 out of range"},
+          {"signature inception after expiration",
+           ReplaceFirst(good, "<SignatureInception>2017-07-01", "<SignatureInception>2017-07-23"),
+           "t.xml:52: <Signature>: signature inception 2017-07-23T00:00:00Z after its expiration"},
+          {"bundle inception after expiration", ReplaceFirst(good, "<Inception>2017-07-01", "<Inception>2017-07-23"),
+           "t.xml:28: <ResponseBundle>: inception 2017-07-23T00:00:00Z after expiration"},
+          {"bad time", ReplaceFirst(good, "<Inception>2017-07-01T", "<Inception>2017-07-01 "),
+           "t.xml:29: <Inception>: bad time"},
+          {"missing keyTag", ReplaceFirst(good, "keyTag=\"15768\"", ""), "t.xml:31: <Key>: missing attribute keyTag"},
+          {"no signature",
+           ReplaceFirst(ReplaceFirst(good, "<Signature keyIdentifier=\"Kjqmt7v\">", "<Other>"), "</Signature>",
+                        "</Other>"),
+           "t.xml:28: <ResponseBundle>: no RRSIG over the DNSKEY RRset"},
+          {"bad duration", ReplaceFirst(good, "<RetireSafety>P28D", "<RetireSafety>P1M"),
+           "t.xml:7: <RetireSafety>: bad duration 'P1M': years and months"},
+          {"truncated", good.substr(0, good.size() / 2), "t.xml:"},
+          {"not XML", "this is not XML", "t.xml:1: not well-formed XML"},
+          {"another root element", "<TrustAnchor/>", "t.xml:1: <TrustAnchor>: the root element is not <KSR>"},
+          {"a DTD", "<?xml version=\"1.0\"?>\n<!DOCTYPE KSR [<!ENTITY a \"aaaa\">]>\n<KSR/>",
+           "t.xml: a DTD is not expected in an SKR"},
+          {"no Response", "<KSR id=\"x\" domain=\".\" serial=\"1\">\n</KSR>", "t.xml:1: <KSR>: missing <Response>"},
+      },
+      ParseSkrXml, "t.xml");
 }
 
 TEST(KnotSkr, ReadsKeymgrRsaSample) {
@@ -242,23 +249,28 @@ TEST(KnotSkr, RefusesMalformedFiles) {
   const std::string good = ReadText(SampleDir() + "/skr_knot_rsa.valid");
   ASSERT_FALSE(good.empty());
   const std::string ksr = ReadText(SampleDir() + "/ksr_knot_rsa.refused");
-  ExpectRefused({
-      {"a KSR", ksr, "k.txt:1: a KSR, not an SKR"},
-      {"record before the first header", ". 3600 IN DNSKEY 256 3 8 AwEAAQ==\n" + good,
-       "k.txt:1: record before the first snapshot header"},
-      {"other type", ReplaceFirst(good, "=========\n", "=========\n. 3600 IN NS a.root-servers.net.\n"),
-       "k.txt:2: NS record in an SKR"},
-      {"RRSIG over SOA", ReplaceFirst(good, "RRSIG DNSKEY 8 0", "RRSIG SOA 8 0"), "k.txt:20: RRSIG covers SOA, not DNSKEY"},
-      {"bad base64", ReplaceFirst(good, "AwEAAZr8", "AwE!AZr8"), "k.txt:3: bad base64"},
-      {"snapshot without RRSIG",
-       good.substr(0, good.find(".                   \t172800 RRSIG")) + good.substr(good.find(";; SignedKeyResponse", 1)),
-       "k.txt:1: no RRSIG over the DNSKEY RRset"},
-      {"bad snapshot time", ReplaceFirst(good, "1.0 1796543601", "1.0 17965x3601"), "k.txt:1: bad snapshot time"},
-      {"owner not the root", ReplaceFirst(good, ".                   \t172800 DNSKEY", "com. 172800 DNSKEY"),
-       "k.txt:2: not owned by '.'"},
-      {"no header", "; nothing\n", "k.txt: no \";; SignedKeyResponse 1.0 <time>\" snapshot header"},
-                },
-                ParseKnotSkr, "k.txt");
+  ExpectRefused(
+      {
+          {"a KSR", ksr, "k.txt:1: a KSR, not an SKR"},
+          {"record before the first header", ". 3600 IN DNSKEY 256 3 8 AwEAAQ==\n" + good,
+           "k.txt:1: record before the first snapshot header"},
+          {"other type", ReplaceFirst(good, "=========\n", "=========\n. 3600 IN NS a.root-servers.net.\n"),
+           "k.txt:2: NS record in an SKR"},
+          {"RRSIG over SOA", ReplaceFirst(good, "RRSIG DNSKEY 8 0", "RRSIG SOA 8 0"),
+           "k.txt:20: RRSIG covers SOA, not DNSKEY"},
+          {"bad base64", ReplaceFirst(good, "AwEAAZr8", "AwE!AZr8"), "k.txt:3: bad base64"},
+          {"snapshot without RRSIG",
+           good.substr(0, good.find(".                   \t172800 RRSIG")) +
+               good.substr(good.find(";; SignedKeyResponse", 1)),
+           "k.txt:1: no RRSIG over the DNSKEY RRset"},
+          {"bad snapshot time", ReplaceFirst(good, "1.0 1796543601", "1.0 17965x3601"), "k.txt:1: bad snapshot time"},
+          {"owner not the root", ReplaceFirst(good, ".                   \t172800 DNSKEY", "com. 172800 DNSKEY"),
+           "k.txt:2: not owned by '.'"},
+          {"a directive", ReplaceFirst(good, "=========\n", "=========\n$INCLUDE /etc/hostname\n"),
+           "k.txt:2: no directives"},
+          {"no header", "; nothing\n", "k.txt: no \";; SignedKeyResponse 1.0 <time>\" snapshot header"},
+      },
+      ParseKnotSkr, "k.txt");
 }
 
 TEST(ReadSkrFile, RefusesOtherFiles) {
@@ -273,7 +285,7 @@ TEST(ReadSkrFile, RefusesOtherFiles) {
 TEST(XsdDuration, ParsesCeremonyDurations) {
   const std::pair<const char*, absl::Duration> good[] = {
       {"P21D", absl::Hours(21 * 24)}, {"PT0S", absl::ZeroDuration()}, {"P1DT12H", absl::Hours(36)},
-      {"PT1H30M", absl::Minutes(90)}, {"PT90S", absl::Seconds(90)},  {"P0D", absl::ZeroDuration()},
+      {"PT1H30M", absl::Minutes(90)}, {"PT90S", absl::Seconds(90)},   {"P0D", absl::ZeroDuration()},
   };
   for (const auto& [text, want] : good) {
     SCOPED_TRACE(text);

@@ -1,0 +1,13 @@
+// libFuzzer target for the IANA KSR/SKR XML reader (zone::ParseSkrXml): arbitrary bytes in as the
+// file; what it accepts must hold together (skr_fuzz_checks.h) and survive skrtool show/verify.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/skr_fuzz_checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  rootd::fuzz::CheckAcceptedSkr(rootd::zone::ParseSkrXml(text, "fuzz.xml"));
+  return 0;
+}
