@@ -94,8 +94,9 @@ int main(int argc, char** argv) {
                                                            {"apex", QueryCategory::kApex},
                                                            {"ds", QueryCategory::kDs},
                                                            {"ta", QueryCategory::kTrustAnchorSignal}};
-  for (const auto& [name, category] : kShares) {
-    command_line.Option(name, [&options, category](const std::string& v) {
+  for (const auto& share_option : kShares) {
+    const QueryCategory category = share_option.second;  // clang 14 cannot capture a structured binding
+    command_line.Option(share_option.first, [&options, category](const std::string& v) {
       double share = 0;
       const bool ok = ParseDouble(v, &share) && share >= 0;
       options.shares[category] = share;
