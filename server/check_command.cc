@@ -1,9 +1,11 @@
 #include "server/check_command.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/command_line.h"
 #include "server/json_writer.h"
 #include "zone/rr_types.h"
 #include "zone/signature_verifier.h"
@@ -70,31 +72,23 @@ void WriteJson(const zone::LoadOptions& options, const absl::StatusOr<zone::Load
 int RunCheck(int argc, char** argv) {
   zone::LoadOptions options;
   bool json = false;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-    if (arg == "--trust-anchor") {
-      const char* v = value();
-      if (v == nullptr) return std::fputs(kUsage, stderr), 2;
-      options.trust_anchor_path = v;
-    } else if (arg == "--at") {
-      const char* v = value();
-      std::string error;
-      if (v == nullptr || !absl::ParseTime(absl::RFC3339_full, v, &options.at, &error)) {
-        std::fprintf(stderr, "rootd check: --at wants a time like 2026-11-20T00:00:00Z %s\n", error.c_str());
-        return 2;
-      }
-    } else if (arg == "--json") {
-      json = true;
-    } else if (arg == "--no-verify") {
-      options.verify = false;
-    } else if (!arg.empty() && arg[0] != '-' && options.zone_path.empty()) {
-      options.zone_path = arg;
-    } else {
-      std::fputs(kUsage, stderr);
-      return 2;
-    }
-  }
+  CommandLine command_line("rootd check", kUsage);
+  command_line.Option("trust-anchor", &options.trust_anchor_path)
+      .Option(
+          "at",
+          [&options](const std::string& value) {
+            std::string error;
+            return absl::ParseTime(absl::RFC3339_full, value, &options.at, &error);
+          },
+          "a time like 2026-11-20T00:00:00Z")
+      .Switch("json", &json)
+      .Switch("no-verify", [&options] { options.verify = false; })
+      .Arguments([&options](const std::string& zone) {
+        if (!options.zone_path.empty()) return false;
+        options.zone_path = zone;
+        return true;
+      });
+  if (std::optional<int> status = command_line.Parse(argc, argv, 0)) return *status;
   if (options.zone_path.empty()) {
     std::fputs(kUsage, stderr);
     return 2;

@@ -91,9 +91,14 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Create(const std::
   }
   unlink(path.c_str());
   server->listen_fd_.Reset(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (bind(server->listen_fd_.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0)
-    return absl::UnavailableError(Cat("cannot bind control socket ", path, ": ", ErrnoText(errno)));
-  chmod(path.c_str(), 0600);
+  // The socket file is born 0600: a chmod after bind() would leave a moment in which anyone
+  // could connect and reload. umask is per process; this runs at start-up, before any thread
+  // that creates files.
+  const mode_t old_umask = umask(0177);
+  const int bound = bind(server->listen_fd_.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address);
+  const int bind_errno = errno;
+  umask(old_umask);
+  if (bound != 0) return absl::UnavailableError(Cat("cannot bind control socket ", path, ": ", ErrnoText(bind_errno)));
   if (listen(server->listen_fd_.get(), 16) != 0)
     return absl::UnavailableError(Cat("listen on control socket ", path, ": ", ErrnoText(errno)));
   absl::StatusOr<StopSignal> stop = StopSignal::Create();

@@ -24,6 +24,9 @@ namespace rootd::server {
 
 class ImagePublisher {
  public:
+  // One reader per serving thread (UDP workers, TCP loops, DPDK lcores): 256 covers the largest
+  // machines rootd targets with room to spare, and a writer's scan of every slot (64 octets
+  // each, 16 KiB in all) stays cheap next to the compile it follows.
   static constexpr int kMaxReaders = 256;
 
   explicit ImagePublisher(std::shared_ptr<const zone::ZoneImage> initial);

@@ -126,7 +126,8 @@ std::string Server::StatusText() const {
   for (const std::string& skr : zone.skrs) out += Cat("skr           ", skr, "\n");
   out += Cat("clock         ", TimeText(zone.clock), zone.clock_set ? " (lab clock)" : "", "\n");
   out += Cat("bundle        ", zone.bundle.empty() ? "none (the zone's own DNSKEY RRset)" : zone.bundle,
-             zone.pinned ? " (pinned)" : "", ", ", zone.bundle_swaps, " swaps\n");
+             zone.pinned ? " (pinned)" : "", ", ", zone.bundle_swaps, " swaps, the last in ",
+             absl::FormatDuration(zone.last_swap_latency), "\n");
   if (!zone.bundle_refused.empty()) out += Cat("refused       ", zone.bundle_refused, "\n");
   out += Cat("uptime        ", absl::ToInt64Seconds(absl::Now() - started_at_), " s\n");
   for (const auto& service : services_) out += Cat("transport     ", service->Describe(), "\n");
@@ -164,6 +165,7 @@ std::string Server::StatusJson() const {
   json.Key("clock").String(TimeText(zone.clock)).Key("clock_set").Bool(zone.clock_set);
   json.Key("bundle").String(zone.bundle).Key("pinned").Bool(zone.pinned);
   json.Key("bundle_swaps").Number(zone.bundle_swaps).Key("bundle_refused").String(zone.bundle_refused);
+  json.Key("last_swap_seconds").Number(absl::ToDoubleSeconds(zone.last_swap_latency));
   json.Key("load_seconds").Number(absl::ToDoubleSeconds(zone.load_time));
   json.Key("uptime_seconds").Number(static_cast<uint64_t>(absl::ToInt64Seconds(absl::Now() - started_at_)));
   json.Key("transports").BeginArray();

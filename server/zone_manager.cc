@@ -50,7 +50,9 @@ std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_p
   refused->clear();
   if (due == nullptr) return base;
   absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image =
-      base->WithDnskeys(due->bundle.dnskeys, due->bundle.signatures, now);
+      (prepared_.base == base && prepared_.bundle == due->bundle.id)
+          ? prepared_.image
+          : base->WithDnskeys(due->bundle.dnskeys, due->bundle.signatures, now);
   if (!image.ok()) {
     *refused = Cat("bundle ", due->bundle.id, " (", due->file, " #", due->index, ") refused at ", TimeText(now), ": ",
                    image.status().message());
@@ -67,7 +69,7 @@ std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_p
   return *image;
 }
 
-void ZoneManager::ServeDueBundle(bool force) {
+void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
   std::string bundle, refused;
   std::shared_ptr<const zone::ZoneImage> image = ImageFor(base_, schedule_, &bundle, &refused);
   if (image == nullptr) {
@@ -80,23 +82,40 @@ void ZoneManager::ServeDueBundle(bool force) {
   if (!force && bundle == status_.bundle) return;
   const std::string from = status_.bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", status_.bundle);
   const std::string to = bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", bundle);
-  publisher_.Publish(image);
-  LogInfo(Cat("serving ", to, " (was ", from, "), clock ", TimeText(clock_.Now()), ": ", image->identity().ToString()));
+  publisher_.Publish(image);  // returns once no worker can still read the previous image
+  status_.last_swap_latency = absl::Now() - since;
+  LogInfo(Cat("serving ", to, " (was ", from, ") after ", absl::FormatDuration(status_.last_swap_latency), ", clock ",
+              TimeText(clock_.Now()), ": ", image->identity().ToString()));
   status_.bundle = bundle;
   ++status_.bundle_swaps;
 }
 
 void ZoneManager::RunBundleThread() {
   std::unique_lock lock(mutex_);
+  absl::Time due = absl::Now();  // in real time: when what is due now became due
   while (!stopping_) {
-    ServeDueBundle(/*force=*/false);
+    ServeDueBundle(/*force=*/false, std::min(due, absl::Now()));
     const absl::Time next = pinned_.empty() ? schedule_.NextChange(clock_.Now()) : absl::InfiniteFuture();
+    Prepare(next);
     if (next == absl::InfiniteFuture()) {
       wake_.wait(lock);
+      due = absl::Now();
     } else {
-      wake_.wait_until(lock, absl::ToChronoTime(clock_.RealTimeAt(next)));
+      due = clock_.RealTimeAt(next);
+      // A notify (clock set, pin, reload) may come first: then the change is due from now.
+      if (wake_.wait_until(lock, absl::ToChronoTime(due)) == std::cv_status::no_timeout) due = absl::Now();
     }
   }
+}
+
+void ZoneManager::Prepare(absl::Time next) {
+  prepared_ = Prepared{};
+  const ScheduledBundle* upcoming = next == absl::InfiniteFuture() ? nullptr : schedule_.Choose(next);
+  if (upcoming == nullptr) return;
+  // Checked at its inception: by the time it is served, the clock is a moment past it.
+  absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image =
+      base_->WithDnskeys(upcoming->bundle.dnskeys, upcoming->bundle.signatures, next);
+  if (image.ok()) prepared_ = Prepared{base_, upcoming->bundle.id, *image};
 }
 
 absl::Status ZoneManager::Load() {
@@ -116,7 +135,7 @@ absl::Status ZoneManager::Load() {
     status_.summary = std::move(loaded->summary);
     status_.loaded_at = absl::Now();
     status_.load_time = loaded->load_time;
-    ServeDueBundle(/*force=*/true);
+    ServeDueBundle(/*force=*/true, absl::Now());
     // A bundle refused at start: the zone file's own keys serve until a bundle fits.
     if (publisher_.current() == nullptr) publisher_.Publish(base_);
   }
@@ -151,7 +170,7 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
   if (!pinned_.empty() && schedule_.Find(pinned_) == nullptr) pinned_.clear();  // gone with the old files
   // Publish (in ServeDueBundle) waits until every worker has moved past the old image; the
   // last reference to it (`old`, here) is dropped in this control or signal thread.
-  ServeDueBundle(/*force=*/true);
+  ServeDueBundle(/*force=*/true, absl::Now());
   if (!status_.bundle_refused.empty()) {
     publisher_.Publish(base_);  // the new zone, with its own keys, rather than the old zone
     status_.bundle.clear();
@@ -170,7 +189,7 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
 std::string ZoneManager::SetClock(absl::Time t) {
   std::lock_guard lock(mutex_);
   clock_.Set(t);
-  ServeDueBundle(/*force=*/false);
+  ServeDueBundle(/*force=*/false, absl::Now());
   wake_.notify_all();
   return Cat("clock ", TimeText(t), ", serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle,
              status_.bundle_refused.empty() ? "" : Cat(" (", status_.bundle_refused, ")"));
@@ -181,7 +200,7 @@ absl::StatusOr<std::string> ZoneManager::Pin(const std::string& id) {
   if (schedule_.Find(id) == nullptr) return absl::NotFoundError(Cat("no bundle ", id, " in the loaded SKRs"));
   const std::string previous = pinned_;
   pinned_ = id;
-  ServeDueBundle(/*force=*/false);
+  ServeDueBundle(/*force=*/false, absl::Now());
   if (!status_.bundle_refused.empty()) {
     const std::string reason = status_.bundle_refused;
     pinned_ = previous;
@@ -195,7 +214,7 @@ absl::StatusOr<std::string> ZoneManager::Pin(const std::string& id) {
 std::string ZoneManager::Unpin() {
   std::lock_guard lock(mutex_);
   pinned_.clear();
-  ServeDueBundle(/*force=*/false);
+  ServeDueBundle(/*force=*/false, absl::Now());
   wake_.notify_all();
   return Cat("unpinned, serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle);
 }

@@ -50,6 +50,9 @@ struct ZoneStatus {
   bool pinned = false;
   std::string bundle_refused;
   uint64_t bundle_swaps = 0;
+  // From when the last swap was due (the bundle's inception, or the command) to no worker
+  // reading the previous image.
+  absl::Duration last_swap_latency;
 };
 
 class ZoneManager {
@@ -99,8 +102,14 @@ class ZoneManager {
                                                   std::string* refused) const;
   // Publishes the image due now if its bundle differs from the one served, or always with
   // `force` (a new zone). A refused bundle publishes nothing. Called with mutex_ held.
-  void ServeDueBundle(bool force);
+  // `since`: when the change became due (a bundle's inception, or the command), for the
+  // reported latency.
+  void ServeDueBundle(bool force, absl::Time since);
   void RunBundleThread();
+  // Compiles, ahead of time, the image of the bundle due at `next`, so that at its inception
+  // only the swap remains to be done (the swap is then well under a millisecond; the compile
+  // and its signature check take a few). Called with mutex_ held.
+  void Prepare(absl::Time next);
 
   const ZoneSource source_;
   LabClock clock_;
@@ -113,6 +122,11 @@ class ZoneManager {
   std::shared_ptr<const zone::ZoneImage> base_;  // the zone file's image, before any bundle
   BundleSchedule schedule_;
   std::string pinned_;
+  struct Prepared {
+    std::shared_ptr<const zone::ZoneImage> base;  // the zone image it was made from
+    std::string bundle;
+    std::shared_ptr<const zone::ZoneImage> image;
+  } prepared_;
   ZoneStatus status_;  // image unset here: Status() takes it from the publisher
   std::thread bundle_thread_;
 };

@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "server/command_line.h"
 #include "tools/pcap_reader.h"
 #include "tools/query_extractor.h"
 #include "zone/text.h"
@@ -32,13 +34,6 @@ constexpr char kUsage[] =
     "sends \\032 as 0x17), so names with octets outside printable ASCII are sent differently\n"
     "from the capture; they are counted, and --skip-escaped drops them.\n";
 
-bool ParseUint(const std::string& text, uint64_t max, uint64_t* out) {
-  char* end = nullptr;
-  errno = 0;
-  *out = std::strtoull(text.c_str(), &end, 10);
-  return !text.empty() && text[0] != '-' && *end == '\0' && errno == 0 && *out <= max;
-}
-
 // True if the presentation name has a \DDD escape (the form dnsperf 2.10 decodes wrongly).
 bool HasDecimalEscape(const std::string& name) {
   for (size_t i = 0; i + 1 < name.size(); ++i) {
@@ -58,49 +53,24 @@ int main(int argc, char** argv) {
   rootd::tools::ExtractOptions options;
   uint64_t limit = UINT64_MAX;
   bool skip_escaped = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (arg == "--tcp") {
-      options.tcp = true;
-      continue;
-    }
-    if (arg == "--skip-escaped") {
-      skip_escaped = true;
-      continue;
-    }
-    if (arg == "--out" || arg == "--port" || arg == "--limit") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "rootd-pcap2dnsperf: %s needs a value\n%s", arg.c_str(), kUsage);
-        return 2;
-      }
-      const std::string value = argv[++i];
-      uint64_t number = 0;
-      if (arg == "--out") {
-        out_path = value;
-      } else if (arg == "--port" && ParseUint(value, 65535, &number) && number > 0) {
-        options.port = static_cast<uint16_t>(number);
-      } else if (arg == "--limit" && ParseUint(value, UINT64_MAX, &number)) {
-        limit = number;
-      } else {
-        std::fprintf(stderr, "rootd-pcap2dnsperf: bad value '%s' for %s\n", value.c_str(), arg.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (!arg.empty() && arg[0] == '-') {
-      std::fprintf(stderr, "rootd-pcap2dnsperf: unknown option '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    }
-    if (!capture_path.empty()) {
-      std::fprintf(stderr, "rootd-pcap2dnsperf: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    }
-    capture_path = arg;
-  }
+  rootd::server::CommandLine command_line("rootd-pcap2dnsperf", kUsage);
+  command_line.Option("out", &out_path)
+      .Option("port",
+              [&options](const std::string& v) {
+                uint64_t port = 0;
+                if (!rootd::server::ParseUint64(v, 65535, &port) || port == 0) return false;
+                options.port = static_cast<uint16_t>(port);
+                return true;
+              })
+      .Option("limit", [&limit](const std::string& v) { return rootd::server::ParseUint64(v, UINT64_MAX, &limit); })
+      .Switch("tcp", &options.tcp)
+      .Switch("skip-escaped", &skip_escaped)
+      .Arguments([&capture_path](const std::string& path) {
+        if (!capture_path.empty()) return false;
+        capture_path = path;
+        return true;
+      });
+  if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (capture_path.empty()) {
     std::fputs(kUsage, stderr);
     return 2;

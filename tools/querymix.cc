@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "server/command_line.h"
 #include "tools/query_mix.h"
 #include "zone/master_reader.h"
 #include "zone/text.h"
@@ -34,20 +37,6 @@ constexpr char kUsage[] =
     "FILE.do holds the DO share (replay with dnsperf -D), FILE the rest (replay without -D);\n"
     "run both at query rates in that proportion. With --format kxdpgun each line carries its\n"
     "flag: D (EDNS+DO) for the DO share, E (EDNS only) for the rest; all D by default.\n";
-
-bool ParseDouble(const std::string& text, double* out) {
-  char* end = nullptr;
-  errno = 0;
-  *out = std::strtod(text.c_str(), &end);
-  return !text.empty() && *end == '\0' && errno == 0;
-}
-
-bool ParseUint(const std::string& text, uint64_t* out) {
-  char* end = nullptr;
-  errno = 0;
-  *out = std::strtoull(text.c_str(), &end, 10);
-  return !text.empty() && text[0] != '-' && *end == '\0' && errno == 0;
-}
 
 // An output file that reports write errors once, at Close.
 class LineSink {
@@ -86,62 +75,40 @@ int main(int argc, char** argv) {
   std::string out_path;
   std::string zone_path;
   bool split_do = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (arg.rfind("--", 0) == 0) {
-      const size_t eq = arg.find('=');
-      if (eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        std::fprintf(stderr, "rootd-querymix: %s needs a value\n%s", arg.c_str(), kUsage);
-        return 2;
-      }
-    } else if (zone_path.empty()) {
-      zone_path = arg;
-      continue;
-    } else {
-      std::fprintf(stderr, "rootd-querymix: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    }
-    double number = 0;
-    bool ok = true;
-    if (arg == "--count") {
-      ok = ParseUint(value, &count);
-    } else if (arg == "--seed") {
-      ok = ParseUint(value, &options.seed);
-    } else if (arg == "--out") {
-      out_path = value;
-    } else if (arg == "--format") {
-      ok = value == "dnsperf" || value == "kxdpgun";
-      if (value == "kxdpgun") format = rootd::tools::QueryFileFormat::kKxdpgun;
-    } else if (arg == "--do-share") {
-      ok = ParseDouble(value, &options.do_share) && options.do_share >= 0 && options.do_share <= 100;
-      split_do = true;
-    } else if (arg == "--nxdomain" || arg == "--referral" || arg == "--apex" || arg == "--ds" || arg == "--ta") {
-      ok = ParseDouble(value, &number) && number >= 0;
-      const QueryCategory category = arg == "--nxdomain"   ? QueryCategory::kNxdomain
-                                     : arg == "--referral" ? QueryCategory::kReferral
-                                     : arg == "--apex"     ? QueryCategory::kApex
-                                     : arg == "--ds"       ? QueryCategory::kDs
-                                                           : QueryCategory::kTrustAnchorSignal;
-      options.shares[category] = number;
-    } else {
-      std::fprintf(stderr, "rootd-querymix: unknown option '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    }
-    if (!ok) {
-      std::fprintf(stderr, "rootd-querymix: bad value '%s' for %s\n", value.c_str(), arg.c_str());
-      return 2;
-    }
+  using rootd::server::ParseDouble;
+  rootd::server::CommandLine command_line("rootd-querymix", kUsage);
+  command_line.Option("count", [&count](const std::string& v) { return rootd::server::ParseUint64(v, UINT64_MAX, &count); })
+      .Option("seed", [&options](const std::string& v) { return rootd::server::ParseUint64(v, UINT64_MAX, &options.seed); })
+      .Option("out", &out_path)
+      .Option("format",
+              [&format](const std::string& v) {
+                if (v == "kxdpgun") format = rootd::tools::QueryFileFormat::kKxdpgun;
+                return v == "dnsperf" || v == "kxdpgun";
+              })
+      .Option("do-share", [&options, &split_do](const std::string& v) {
+        split_do = true;
+        return ParseDouble(v, &options.do_share) && options.do_share >= 0 && options.do_share <= 100;
+      });
+  const std::pair<const char*, QueryCategory> kShares[] = {{"nxdomain", QueryCategory::kNxdomain},
+                                                           {"referral", QueryCategory::kReferral},
+                                                           {"apex", QueryCategory::kApex},
+                                                           {"ds", QueryCategory::kDs},
+                                                           {"ta", QueryCategory::kTrustAnchorSignal}};
+  for (const auto& share_option : kShares) {
+    const QueryCategory category = share_option.second;  // clang 14 cannot capture a structured binding
+    command_line.Option(share_option.first, [&options, category](const std::string& v) {
+      double share = 0;
+      const bool ok = ParseDouble(v, &share) && share >= 0;
+      options.shares[category] = share;
+      return ok;
+    });
   }
+  command_line.Arguments([&zone_path](const std::string& path) {
+    if (!zone_path.empty()) return false;
+    zone_path = path;
+    return true;
+  });
+  if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (zone_path.empty()) {
     std::fputs(kUsage, stderr);
     return 2;

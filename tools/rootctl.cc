@@ -1,13 +1,15 @@
 // rootctl: the control client of a running rootd.
-//   rootctl [--socket PATH] [--json] [--timeout SECONDS] status|stats|reload [ZONE]
+//   rootctl [--socket PATH] [--json] [--timeout SECONDS] status|stats|reload [ZONE]|clock ...|bundle ...
 // Exit status: 0 when rootd says ok, 1 when it reports an error, 2 on usage or connection errors.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <optional>
 #include <string>
 
 #include <unistd.h>
 
+#include "server/command_line.h"
 #include "server/control.h"
 
 namespace {
@@ -17,8 +19,12 @@ constexpr char kUsage[] =
     "commands:\n"
     "  status          zone serial, TLDs, image size, uptime, workers, queries answered\n"
     "  stats           query statistics (transports, address families, rcodes, RFC 8145 signals)\n"
-    "  reload [ZONE]   load, verify and publish the zone (ZONE: a new zone file); the old one keeps\n"
-    "                  serving if it fails\n"
+    "  reload [ZONE]   load, verify and publish the zone (ZONE: a new zone file) and the SKR files;\n"
+    "                  the old ones keep serving if any fails\n"
+    "  clock [set TIME]  show the lab clock, or set it (RFC 3339) and serve the bundle due then\n"
+    "  bundle list|show ID|pin ID|unpin\n"
+    "                  the signature bundles of the SKR files (* = served); serve one whatever the\n"
+    "                  clock says, or go back to the clock's choice\n"
     "The socket defaults to $ROOTD_CONTROL, else ./.state/rootd.ctl (rootd's default).\n";
 
 }  // namespace
@@ -26,40 +32,28 @@ constexpr char kUsage[] =
 int main(int argc, char** argv) {
   rootd::server::ControlRequest request;
   std::string socket_path = std::getenv("ROOTD_CONTROL") ? std::getenv("ROOTD_CONTROL") : ".state/rootd.ctl";
-  int timeout_seconds = 300;  // verifying a full root zone takes seconds; never hang forever
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (arg == "--json") {
-      request.json = true;
-    } else if ((arg == "--socket" || arg == "--timeout") && i + 1 < argc) {
-      std::string value = argv[++i];
-      if (arg == "--socket") {
-        socket_path = value;
-      } else {
-        timeout_seconds = std::atoi(value.c_str());
-        if (timeout_seconds <= 0) {
-          std::fprintf(stderr, "rootctl: bad --timeout '%s'\n", value.c_str());
-          return 2;
+  uint64_t timeout_seconds = 300;  // verifying a full root zone takes seconds; never hang forever
+  rootd::server::CommandLine command_line("rootctl", kUsage);
+  command_line.Option("socket", &socket_path)
+      .Switch("json", &request.json)
+      .Option("timeout",
+              [&timeout_seconds](const std::string& value) {
+                return rootd::server::ParseUint64(value, 86400, &timeout_seconds) && timeout_seconds > 0;
+              },
+              "seconds, 1 to 86400")
+      .Arguments([&request](const std::string& word) {
+        if (request.command.empty()) {
+          request.command = word;
+        } else if (request.command == "reload" || request.command == "clock" || request.command == "bundle") {
+          request.argument += request.argument.empty() ? word : " " + word;
+        } else {
+          return false;
         }
-      }
-    } else if (arg.rfind("--socket=", 0) == 0) {
-      socket_path = arg.substr(9);
-    } else if (!arg.empty() && arg[0] == '-') {
-      std::fprintf(stderr, "rootctl: unknown option '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    } else if (request.command.empty()) {
-      request.command = arg;
-    } else if (request.argument.empty() && request.command == "reload") {
-      request.argument = arg;
-    } else {
-      std::fprintf(stderr, "rootctl: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
-      return 2;
-    }
-  }
-  if (request.command != "status" && request.command != "stats" && request.command != "reload") {
+        return true;
+      });
+  if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
+  if (request.command != "status" && request.command != "stats" && request.command != "reload" &&
+      request.command != "clock" && request.command != "bundle") {
     std::fputs(kUsage, stderr);
     return 2;
   }
@@ -68,7 +62,7 @@ int main(int argc, char** argv) {
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd) != nullptr) request.argument = std::string(cwd) + "/" + request.argument;
   }
-  auto reply = rootd::server::ControlCall(socket_path, request, timeout_seconds * 1000);
+  auto reply = rootd::server::ControlCall(socket_path, request, static_cast<int>(timeout_seconds * 1000));
   if (!reply.ok()) {
     std::fprintf(stderr, "rootctl: %s\n", std::string(reply.status().message()).c_str());
     return 2;

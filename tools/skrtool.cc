@@ -1,8 +1,10 @@
 // skrtool: reads a Signed Key Response (IANA XML or Knot's text) and shows its bundles or verifies them.
 // Exit status: 0 when all is well, 1 if the file cannot be read or (verify) a check fails, 2 on usage errors.
 #include <cstdio>
+#include <optional>
 #include <string>
 
+#include "server/command_line.h"
 #include "tools/skr_report.h"
 #include "zone/skr.h"
 
@@ -17,34 +19,21 @@ constexpr char kUsage[] =
     "verify  every RRSIG verifies over its bundle's DNSKEY RRset and is valid from the bundle's\n"
     "        inception to its expiration; every stated keyTag is the key's tag\n";
 
-int Usage() {
-  std::fputs(kUsage, stderr);
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string command, file;
   bool json = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--json") {
-      json = true;
-    } else if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (!arg.empty() && arg[0] == '-') {
-      return Usage();
-    } else if (command.empty()) {
-      command = arg;
-    } else if (file.empty()) {
-      file = arg;
-    } else {
-      return Usage();
-    }
-  }
-  if ((command != "show" && command != "verify") || file.empty()) return Usage();
+  rootd::server::CommandLine command_line("skrtool", kUsage);
+  command_line.Switch("json", &json).Arguments([&](const std::string& word) {
+    std::string& next = command.empty() ? command : file;
+    if (!next.empty()) return false;
+    next = word;
+    return true;
+  });
+  if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
+  if (command != "show" && command != "verify") return command_line.UsageError("show or verify?");
+  if (file.empty()) return command_line.UsageError("which file?");
 
   absl::StatusOr<rootd::zone::SignedKeyResponse> skr = rootd::zone::ReadSkrFile(file);
   if (!skr.ok()) {

@@ -19,13 +19,16 @@ uint32_t BodyStore::Add(const std::string& bytes, const std::vector<uint16_t>& p
   const size_t handle = arena_.size();
   arena_.resize(handle + (size + 7) / 8, 0);
   auto* out = reinterpret_cast<uint8_t*>(arena_.data() + handle);
-  std::memcpy(out, &header, sizeof header);
-  out += sizeof header;
-  std::memcpy(out, cuts.data(), cuts.size() * sizeof(CutPoint));
-  out += cuts.size() * sizeof(CutPoint);
-  std::memcpy(out, pointer_offsets.data(), pointer_offsets.size() * sizeof(uint16_t));
-  out += pointer_offsets.size() * sizeof(uint16_t);
-  std::memcpy(out, bytes.data(), bytes.size());
+  // An empty vector's data() may be null, and memcpy from null is undefined even for 0 octets.
+  const auto append = [&out](const void* from, size_t n) {
+    if (n == 0) return;
+    std::memcpy(out, from, n);
+    out += n;
+  };
+  append(&header, sizeof header);
+  append(cuts.data(), cuts.size() * sizeof(CutPoint));
+  append(pointer_offsets.data(), pointer_offsets.size() * sizeof(uint16_t));
+  append(bytes.data(), bytes.size());
   ++count_;
   return static_cast<uint32_t>(handle);
 }

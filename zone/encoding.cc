@@ -31,68 +31,91 @@ int HexValue(char c) {
 
 }  // namespace
 
-absl::StatusOr<std::string> Base64Decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int chars = 0;    // characters in the current quantum
-  int padding = 0;  // '=' seen
+absl::Status Base64Decoder::Add(std::string_view text) {
   for (char c : text) {
     if (IsSpace(c)) continue;
     if (c == '=') {
-      ++padding;
+      if (++padding_seen_ > 2) return absl::InvalidArgumentError("base64: too much '=' padding");
       continue;
     }
-    if (padding > 0) return absl::InvalidArgumentError("base64: data after '=' padding");
+    if (padding_seen_ > 0) return absl::InvalidArgumentError("base64: data after '=' padding");
     const int v = Base64Value(c);
     if (v < 0) return absl::InvalidArgumentError(Cat("base64: bad character '", c, "'"));
-    acc = acc << 6 | static_cast<uint32_t>(v);
-    if (++chars == 4) {
-      out += static_cast<char>(acc >> 16);
-      out += static_cast<char>(acc >> 8 & 0xff);
-      out += static_cast<char>(acc & 0xff);
-      acc = 0;
-      chars = 0;
+    acc_ = acc_ << 6 | static_cast<uint32_t>(v);
+    if (++chars_ == 4) {
+      *out_ += static_cast<char>(acc_ >> 16);
+      *out_ += static_cast<char>(acc_ >> 8 & 0xff);
+      *out_ += static_cast<char>(acc_ & 0xff);
+      acc_ = 0;
+      chars_ = 0;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Base64Decoder::Finish() {
   // A final quantum of 2 or 3 characters carries 1 or 2 octets; its unused low bits must be 0
   // so that each text has exactly one decoding.
-  switch (chars) {
+  const bool unpadded_ok = padding_ == Padding::kOptional && padding_seen_ == 0;
+  switch (chars_) {
     case 0:
-      if (padding != 0) return absl::InvalidArgumentError("base64: padding without a partial quantum");
+      if (padding_seen_ != 0) return absl::InvalidArgumentError("base64: padding without a partial quantum");
       break;
     case 2:
-      if (padding != 0 && padding != 2) return absl::InvalidArgumentError("base64: wrong padding");
-      if (acc & 0xf) return absl::InvalidArgumentError("base64: nonzero trailing bits");
-      out += static_cast<char>(acc >> 4);
+      if (padding_seen_ != 2 && !unpadded_ok) return absl::InvalidArgumentError("base64: wrong padding");
+      if (acc_ & 0xf) return absl::InvalidArgumentError("base64: nonzero trailing bits");
+      *out_ += static_cast<char>(acc_ >> 4);
       break;
     case 3:
-      if (padding != 0 && padding != 1) return absl::InvalidArgumentError("base64: wrong padding");
-      if (acc & 0x3) return absl::InvalidArgumentError("base64: nonzero trailing bits");
-      out += static_cast<char>(acc >> 10);
-      out += static_cast<char>(acc >> 2 & 0xff);
+      if (padding_seen_ != 1 && !unpadded_ok) return absl::InvalidArgumentError("base64: wrong padding");
+      if (acc_ & 0x3) return absl::InvalidArgumentError("base64: nonzero trailing bits");
+      *out_ += static_cast<char>(acc_ >> 10);
+      *out_ += static_cast<char>(acc_ >> 2 & 0xff);
       break;
     default:
       return absl::InvalidArgumentError("base64: truncated quantum");
   }
+  acc_ = 0;
+  chars_ = 0;
+  padding_seen_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status HexDecoder::Add(std::string_view text) {
+  for (char c : text) {
+    if (IsSpace(c)) continue;
+    const int v = HexValue(c);
+    if (v < 0) return absl::InvalidArgumentError(Cat("hex: bad character '", c, "'"));
+    if (high_ < 0) {
+      high_ = v;
+    } else {
+      *out_ += static_cast<char>(high_ << 4 | v);
+      high_ = -1;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HexDecoder::Finish() {
+  if (high_ >= 0) return absl::InvalidArgumentError("hex: odd number of digits");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Base64Decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  Base64Decoder decoder(&out);
+  if (absl::Status s = decoder.Add(text); !s.ok()) return s;
+  if (absl::Status s = decoder.Finish(); !s.ok()) return s;
   return out;
 }
 
 absl::StatusOr<std::string> HexDecode(std::string_view text) {
   std::string out;
-  int high = -1;
-  for (char c : text) {
-    if (IsSpace(c)) continue;
-    const int v = HexValue(c);
-    if (v < 0) return absl::InvalidArgumentError(Cat("hex: bad character '", c, "'"));
-    if (high < 0) {
-      high = v;
-    } else {
-      out += static_cast<char>(high << 4 | v);
-      high = -1;
-    }
-  }
-  if (high >= 0) return absl::InvalidArgumentError("hex: odd number of digits");
+  out.reserve(text.size() / 2);
+  HexDecoder decoder(&out);
+  if (absl::Status s = decoder.Add(text); !s.ok()) return s;
+  if (absl::Status s = decoder.Finish(); !s.ok()) return s;
   return out;
 }
 

@@ -4,12 +4,12 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 #include "zone/c_ptr.h"
+#include "zone/encoding.h"
 #include "zone/name.h"
 #include "zone/rr_types.h"
 #include "zone/text.h"
@@ -121,22 +121,6 @@ constexpr TypeName kAlgorithms[] = {
     {"PRIVATEDNS", 253},     {"PRIVATEOID", 254},
 };
 
-
-// Base64 (RFC 4648 4) digit values; -1 outside the alphabet.
-constexpr std::array<int8_t, 256> kBase64Values = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
-  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (size_t i = 0; i < kAlphabet.size(); ++i) t[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
-  return t;
-}();
-
-constexpr int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
@@ -344,64 +328,21 @@ class RdataEncoder {
   // The remaining tokens as one base64 text (RFC 4034 2.2 allows blanks inside it).
   bool Base64Rest(std::string_view what) {
     if (Take(what) == nullptr) return false;
-    --next_;
-    // Decode straight into room for the most octets the text can hold, then trim.
-    size_t digits_total = 0;
-    for (size_t i = next_; i < src_.tokens.size(); ++i) digits_total += src_.tokens[i].text.size();
-    const size_t start = out_.size();
-    out_.resize(start + digits_total / 4 * 3 + 3);
-    char* p = out_.data() + start;
-    uint32_t bits = 0;
-    int digits = 0;   // in the current quartet
-    int padding = 0;  // '=' seen
-    for (; next_ < src_.tokens.size(); ++next_) {
-      const Token& t = src_.tokens[next_];
-      for (char c : t.text) {
-        if (c == '=') {
-          if (++padding > 2 || digits < 2) return Bad(t, Cat("base64 in ", what));
-          continue;
-        }
-        const int v = kBase64Values[static_cast<uint8_t>(c)];
-        if (v < 0 || padding > 0) return Bad(t, Cat("base64 in ", what));
-        bits = bits << 6 | static_cast<uint32_t>(v);
-        if (++digits == 4) {
-          *p++ = static_cast<char>(bits >> 16);
-          *p++ = static_cast<char>(bits >> 8);
-          *p++ = static_cast<char>(bits);
-          digits = 0;
-        }
-      }
+    Base64Decoder decoder(&out_, Base64Decoder::Padding::kRequired);
+    for (--next_; next_ < src_.tokens.size(); ++next_) {
+      if (!decoder.Add(src_.tokens[next_].text).ok()) return Bad(src_.tokens[next_], Cat("base64 in ", what));
     }
-    const Token& last = src_.tokens.back();
-    if (padding == 0 ? digits != 0 : digits + padding != 4) return Bad(last, Cat("base64 in ", what));
-    // A final quartet of two digits carries one octet, of three digits two.
-    if (digits == 2) *p++ = static_cast<char>(bits >> 4);
-    if (digits == 3) {
-      *p++ = static_cast<char>(bits >> 10);
-      *p++ = static_cast<char>(bits >> 2);
-    }
-    out_.resize(static_cast<size_t>(p - out_.data()));
-    return true;
+    return decoder.Finish().ok() || Bad(src_.tokens.back(), Cat("base64 in ", what));
   }
 
   // The remaining tokens as one hex string; blanks may split it anywhere between digits.
   bool HexRest(std::string_view what) {
     if (Take(what) == nullptr) return false;
-    int high = -1;  // first digit of an unfinished octet
+    HexDecoder decoder(&out_);
     for (--next_; next_ < src_.tokens.size(); ++next_) {
-      const Token& t = src_.tokens[next_];
-      for (char c : t.text) {
-        const int v = HexValue(c);
-        if (v < 0) return Bad(t, Cat("hex in ", what));
-        if (high < 0) {
-          high = v;
-        } else {
-          out_.push_back(static_cast<char>(high << 4 | v));
-          high = -1;
-        }
-      }
+      if (!decoder.Add(src_.tokens[next_].text).ok()) return Bad(src_.tokens[next_], Cat("hex in ", what));
     }
-    return high < 0 || Bad(src_.tokens.back(), Cat("hex in ", what));
+    return decoder.Finish().ok() || Bad(src_.tokens.back(), Cat("hex in ", what));
   }
 
   // The NSEC type bit maps (RFC 4034 4.1.2) of the remaining type mnemonics.

@@ -92,16 +92,24 @@ TEST_F(RootdBundleTest, TheNextBundleServesFromItsInceptionWithoutAnyCommand) {
   EXPECT_THAT(status, HasSubstr(std::string("bundle        ") + kLaterBundle));
 }
 
+// Pinning serves a bundle whatever the clock says, if the zone takes it: at 2017-08-25 the fifth
+// bundle (2017-08-10 to 08-31) is still valid, the eighth (from 09-09) not yet.
 TEST_F(RootdBundleTest, PinAndUnpin) {
   auto server = Start("pin", {"--skr", Skr(kQ3), "--clock", "2017-08-25T00:00:00Z"});
-  std::string list = Ctl(*server, "bundle list");
-  const size_t at = list.find(kLaterBundle);
-  ASSERT_NE(at, std::string::npos) << list;
-  const std::string seventh_id = list.substr(at, list.find(' ', at) - at);
+  const std::string list = Ctl(*server, "bundle list");
+  auto id_of = [&list](const std::string& prefix) {
+    const size_t at = list.find(prefix);
+    return at == std::string::npos ? prefix : list.substr(at, list.find(' ', at) - at);
+  };
+  const std::string fifth = id_of("c92f52db");
+  ASSERT_EQ(fifth.size(), 36u) << list;
   int status = -1;
-  Ctl(*server, "bundle pin " + seventh_id, &status);
+  Ctl(*server, "bundle pin " + fifth, &status);
   EXPECT_EQ(status, 0);
-  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(seventh_id + " (pinned)"));
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(fifth + " (pinned)"));
+  EXPECT_THAT(Ctl(*server, "bundle pin " + id_of(kLaterBundle), &status), HasSubstr("valid at 2017-08-25"));
+  EXPECT_EQ(status, 1);
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(fifth + " (pinned)"));  // the refused pin changed nothing
   Ctl(*server, "bundle pin no-such-bundle", &status);
   EXPECT_EQ(status, 1);
   Ctl(*server, "bundle unpin", &status);

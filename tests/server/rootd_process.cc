@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "server/control.h"
 #include "tests/test_paths.h"
 
 namespace rootd::testing {
@@ -131,7 +132,13 @@ bool RootdProcess::WaitReady() {
   std::vector<uint8_t> query = MakeWireQuery(1, ".", 6);
   while (NowMs() < deadline) {
     if (WaitExit(0) != -1) return false;
-    if (UdpExchange(port_, query, 200)) return true;
+    // Ready means every thread is running: the control thread answers only once it has
+    // started. (A thread first scheduled later, when a test has already exhausted rootd's file
+    // descriptors, trips UBSan's vptr check, which needs a pipe() to read the vtable.)
+    if (UdpExchange(port_, query, 200) &&
+        server::ControlCall(control_socket(), server::ControlRequest{.command = "status"}, 2000).ok()) {
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
