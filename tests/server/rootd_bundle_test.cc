@@ -92,6 +92,38 @@ TEST_F(RootdBundleTest, TheNextBundleServesFromItsInceptionWithoutAnyCommand) {
   EXPECT_THAT(status, HasSubstr(std::string("bundle        ") + kLaterBundle));
 }
 
+// A bundle boundary inside a dnsperf run: no query lost, and every DNSKEY answer sampled is,
+// octet for octet, either the old bundle's answer or the new one's, never a mix.
+TEST_F(RootdBundleTest, ABoundaryUnderLoadLosesNothingAndEveryAnswerIsOneBundles) {
+  // Two seconds before the eighth bundle's inception (2017-09-09), two workers.
+  auto server = Start("boundary-load", {"--skr", Skr(kQ3), "--clock", "2017-09-08T23:59:58Z", "--threads", "2"});
+  const std::string dir = MakeTempDir("boundary-load-queries");
+  WriteFileText(dir + "/queries", ". DNSKEY\n. SOA\nno-such-tld-xyz A\n");
+  std::string dnsperf_output;
+  std::thread load([&] {
+    dnsperf_output = RunCommand("dnsperf -s 127.0.0.1 -p " + std::to_string(server->port()) + " -d " + dir +
+                                "/queries -D -l 4 -c 4 -Q 4000 -t 3").output;
+  });
+  const std::vector<uint8_t> before = DnskeyWithDo(server->port());
+  ASSERT_GT(before.size(), 1000u);
+  std::vector<std::vector<uint8_t>> answers;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  while (std::chrono::steady_clock::now() < deadline) answers.push_back(DnskeyWithDo(server->port()));
+  load.join();
+  const std::vector<uint8_t> after = DnskeyWithDo(server->port());
+  ASSERT_NE(after, before);  // the eighth bundle's RRSIG
+  size_t old_bundle = 0, new_bundle = 0;
+  for (const std::vector<uint8_t>& answer : answers) {
+    if (answer == before) ++old_bundle;
+    if (answer == after) ++new_bundle;
+  }
+  EXPECT_EQ(old_bundle + new_bundle, answers.size()) << "answers that are neither bundle's, or lost";
+  EXPECT_GT(old_bundle, 0u);
+  EXPECT_GT(new_bundle, 0u);
+  EXPECT_THAT(dnsperf_output, HasSubstr("Queries lost:         0 ")) << dnsperf_output;
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(std::string("bundle        ") + kLaterBundle));
+}
+
 // Pinning serves a bundle whatever the clock says, if the zone takes it: at 2017-08-25 the fifth
 // bundle (2017-08-10 to 08-31) is still valid, the eighth (from 09-09) not yet.
 TEST_F(RootdBundleTest, PinAndUnpin) {
