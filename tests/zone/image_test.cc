@@ -284,6 +284,11 @@ TEST_F(ImageRolloverTest, SecondKskSignedByBothKsksIsServed) {
   EXPECT_EQ(after.full().counts.answer, 6);   // four keys, RRSIGs by the two live KSKs
   // Other apex answers are unchanged.
   EXPECT_EQ(Bytes((*rolled)->Find(Query("", dns::kTypeSoa, true))), Bytes(image->Find(Query("", dns::kTypeSoa, true))));
+  // ZONEMD too: served as the zone file has it, with its signature (the decision documented in
+  // README.md: leaving it out would contradict the apex NSEC; no transfer lets anyone check it).
+  const ResponseBody zonemd = (*rolled)->Find(Query("", dns::kTypeZonemd, true));
+  EXPECT_EQ(zonemd.full().counts.answer, 2);  // ZONEMD and its RRSIG
+  EXPECT_EQ(Bytes(zonemd), Bytes(image->Find(Query("", dns::kTypeZonemd, true))));
 
   // A key that signs nothing may also leave again, by a second swap from the rolled image.
   auto back = Roll(**rolled, {});
