@@ -4,18 +4,18 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstdio>
 
 #include "server/json_writer.h"
 #include "server/log.h"
 #include "zone/dnssec_wire.h"
+#include "zone/signature_verifier.h"
 #include "zone/text.h"
 
 namespace rootd::server {
 
 namespace {
 
-std::string TimeText(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
+using zone::FormatUtc;
 
 // RFC 9018 server cookies are keyed with a secret of this server's run: a restart invalidates
 // old cookies, which clients handle (they get a fresh one with the next answer).
@@ -35,9 +35,14 @@ ZoneSource Source(const ServerConfig& config) {
   return source;
 }
 
+// "ID  INCEPTION .. EXPIRATION  FILE #INDEX": a bundle in `bundle list` and `bundle show`.
+std::string BundleLine(const ScheduledBundle& b) {
+  return Cat(b.bundle.id, "  ", FormatUtc(b.bundle.inception), " .. ", FormatUtc(b.bundle.expiration), "  ", b.file,
+             " #", b.index, "\n");
+}
+
 std::string BundleText(const ScheduledBundle& b) {
-  std::string out = Cat(b.bundle.id, "  ", TimeText(b.bundle.inception), " .. ", TimeText(b.bundle.expiration), "  ",
-                        b.file, " #", b.index, "\n");
+  std::string out = BundleLine(b);
   for (const zone::Record& key : b.bundle.dnskeys) {
     out += Cat("    key ", zone::KeyTag(key.rdata), " flags ", zone::DnskeyFlags(key.rdata), "\n");
   }
@@ -122,9 +127,9 @@ std::string Server::StatusText() const {
   if (image) out += Cat("identity      ", image->identity().ToString(), "\n");
   out += Cat("tlds          ", image ? image->tld_count() : 0, "\n");
   out += Cat("image bytes   ", image ? image->memory_bytes() : 0, "\n");
-  out += Cat("loaded at     ", TimeText(zone.loaded_at), " (", absl::FormatDuration(zone.load_time), ")\n");
+  out += Cat("loaded at     ", FormatUtc(zone.loaded_at), " (", absl::FormatDuration(zone.load_time), ")\n");
   for (const std::string& skr : zone.skrs) out += Cat("skr           ", skr, "\n");
-  out += Cat("clock         ", TimeText(zone.clock), zone.clock_set ? " (lab clock)" : "", "\n");
+  out += Cat("clock         ", FormatUtc(zone.clock), zone.clock_set ? " (lab clock)" : "", "\n");
   out += Cat("bundle        ", zone.bundle.empty() ? "none (the zone's own DNSKEY RRset)" : zone.bundle,
              zone.pinned ? " (pinned)" : "", ", ", zone.bundle_swaps, " swaps, the last in ",
              absl::FormatDuration(zone.last_swap_latency), "\n");
@@ -149,9 +154,8 @@ std::string Server::StatusJson() const {
   json.Key("serial").Number(uint64_t{image ? image->serial() : 0u});
   if (image) {
     const zone::ImageIdentity& identity = image->identity();
-    char id[9];
-    std::snprintf(id, sizeof id, "%08x", identity.dnskey_id);
-    json.Key("identity").String(identity.ToString()).Key("dnskey_id").String(id);
+    json.Key("identity").String(identity.ToString());
+    json.Key("dnskey_id").String(zone::ImageIdentity::DnskeyIdText(identity.dnskey_id));
     json.Key("keys").BeginArray();
     for (const zone::ServedKey& key : identity.keys) {
       json.BeginObject().Key("tag").Number(uint64_t{key.tag}).Key("algorithm").Number(uint64_t{key.algorithm});
@@ -161,8 +165,8 @@ std::string Server::StatusJson() const {
   }
   json.Key("tlds").Number(uint64_t{image ? image->tld_count() : 0u});
   json.Key("image_bytes").Number(uint64_t{image ? image->memory_bytes() : 0u});
-  json.Key("loaded_at").String(TimeText(zone.loaded_at));
-  json.Key("clock").String(TimeText(zone.clock)).Key("clock_set").Bool(zone.clock_set);
+  json.Key("loaded_at").String(FormatUtc(zone.loaded_at));
+  json.Key("clock").String(FormatUtc(zone.clock)).Key("clock_set").Bool(zone.clock_set);
   json.Key("bundle").String(zone.bundle).Key("pinned").Bool(zone.pinned);
   json.Key("bundle_swaps").Number(zone.bundle_swaps).Key("bundle_refused").String(zone.bundle_refused);
   json.Key("last_swap_seconds").Number(absl::ToDoubleSeconds(zone.last_swap_latency));
@@ -203,7 +207,7 @@ ControlReply Server::HandleControl(const ControlRequest& request) {
 }
 
 ControlReply Server::Clock(const ControlRequest& request) {
-  if (request.argument.empty()) return {true, Cat(TimeText(zones_.Status().clock), "\n")};
+  if (request.argument.empty()) return {true, Cat(FormatUtc(zones_.Status().clock), "\n")};
   constexpr std::string_view kSet = "set ";
   absl::Time t;
   std::string error;
@@ -223,8 +227,7 @@ ControlReply Server::Bundle(const ControlRequest& request) {
     const std::string served = zones_.Status().bundle;
     std::string out;
     for (const ScheduledBundle& b : zones_.Bundles()) {
-      out += Cat(b.bundle.id == served ? "* " : "  ", b.bundle.id, "  ", TimeText(b.bundle.inception), " .. ",
-                 TimeText(b.bundle.expiration), "  ", b.file, " #", b.index, "\n");
+      out += Cat(b.bundle.id == served ? "* " : "  ", BundleLine(b));
     }
     return {true, out.empty() ? "no signature bundles loaded\n" : out};
   }

@@ -1,7 +1,5 @@
 #include "server/stats.h"
 
-#include <cstdio>
-
 #include "server/json_writer.h"
 #include "zone/text.h"
 
@@ -24,16 +22,9 @@ std::string RcodeText(int rcode) {
   return name ? std::string(name) : Cat("RCODE", rcode);
 }
 
-// An ImageIdentity::StatsKey(): the SOA serial, then the DNSKEY RRset's id, as "serial/id".
-std::string ImageKeyText(uint64_t key) {
-  char id[9];
-  std::snprintf(id, sizeof id, "%08x", static_cast<uint32_t>(key));
-  return Cat(key >> 32, "/", id);
-}
-
 void AddCounts(const std::map<uint64_t, uint64_t>& counts, JsonWriter& json, bool as_image_keys) {
   json.BeginObject();
-  for (const auto& [key, count] : counts) json.Key(as_image_keys ? ImageKeyText(key) : Cat(key)).Number(count);
+  for (const auto& [key, count] : counts) json.Key(as_image_keys ? zone::ImageIdentity::StatsKeyText(key) : Cat(key)).Number(count);
   json.EndObject();
 }
 }  // namespace
@@ -155,7 +146,7 @@ std::string StatsSnapshot::ToText() const {
   for (const auto& [tag, count] : ta_query_tags) out += line(Cat("  key tag ", tag), count);
   out += line("rfc8145 edns tags", edns_key_tag_queries);
   for (const auto& [tag, count] : edns_key_tags) out += line(Cat("  key tag ", tag), count);
-  for (const auto& [key, count] : answered_by_image) out += line(Cat("image ", ImageKeyText(key)), count);
+  for (const auto& [key, count] : answered_by_image) out += line(Cat("image ", zone::ImageIdentity::StatsKeyText(key)), count);
   out += line("tcp accepted", tcp_accepted) + line("tcp closed idle", tcp_closed_idle);
   out += line("tcp evicted", tcp_evicted) + line("tcp closed error", tcp_closed_error);
   out += line("udp send errors", udp_send_errors);

@@ -1,12 +1,18 @@
 #include "server/zone_manager.h"
 
 #include "server/log.h"
+#include "zone/signature_verifier.h"
 #include "zone/text.h"
 
 namespace rootd::server {
 
+using zone::FormatUtc;
+
 namespace {
-std::string TimeText(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
+// What a status_.bundle value serves, for messages.
+std::string Served(const std::string& bundle) {
+  return bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", bundle);
+}
 }  // namespace
 
 ZoneManager::ZoneManager(ZoneSource source) : source_(std::move(source)) {
@@ -54,7 +60,7 @@ std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_p
           ? prepared_.image
           : base->WithDnskeys(due->bundle.dnskeys, due->bundle.signatures, now);
   if (!image.ok()) {
-    *refused = Cat("bundle ", due->bundle.id, " (", due->file, " #", due->index, ") refused at ", TimeText(now), ": ",
+    *refused = Cat("bundle ", due->bundle.id, " (", due->file, " #", due->index, ") refused at ", FormatUtc(now), ": ",
                    image.status().message());
     return nullptr;
   }
@@ -63,7 +69,7 @@ std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_p
     LogWarning(Cat("serving bundle ", due->bundle.id, ", the last of the loaded SKRs"));
   }
   if (due->bundle.expiration - now < absl::Hours(24 * 7)) {
-    LogWarning(Cat("bundle ", due->bundle.id, ": its signatures expire at ", TimeText(due->bundle.expiration),
+    LogWarning(Cat("bundle ", due->bundle.id, ": its signatures expire at ", FormatUtc(due->bundle.expiration),
                    ", in less than 7 days"));
   }
   return *image;
@@ -80,12 +86,11 @@ void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
   }
   status_.bundle_refused.clear();
   if (!force && bundle == status_.bundle) return;
-  const std::string from = status_.bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", status_.bundle);
-  const std::string to = bundle.empty() ? "the zone's own DNSKEY RRset" : Cat("bundle ", bundle);
   publisher_.Publish(image);  // returns once no worker can still read the previous image
   status_.last_swap_latency = absl::Now() - since;
-  LogInfo(Cat("serving ", to, " (was ", from, ") after ", absl::FormatDuration(status_.last_swap_latency), ", clock ",
-              TimeText(clock_.Now()), ": ", image->identity().ToString()));
+  LogInfo(Cat("serving ", Served(bundle), " (was ", Served(status_.bundle), ") after ",
+              absl::FormatDuration(status_.last_swap_latency), ", clock ", FormatUtc(clock_.Now()), ": ",
+              image->identity().ToString()));
   status_.bundle = bundle;
   ++status_.bundle_swaps;
 }
@@ -160,7 +165,7 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
         Cat("reload of ", path, " failed, still serving serial ", old_serial, ": ", loaded.status().message());
     LogError(reason);
     ++status_.reloads_failed;
-    status_.last_reload = Cat(TimeText(absl::Now()), " failed: ", loaded.status().message());
+    status_.last_reload = Cat(FormatUtc(absl::Now()), " failed: ", loaded.status().message());
     return absl::Status(loaded.status().code(), reason);
   }
   const std::string summary = Cat("serial ", old_serial, " -> ", loaded->image->serial(), " from ", path,
@@ -181,7 +186,7 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
   status_.loaded_at = absl::Now();
   status_.load_time = loaded->load_time;
   ++status_.reloads_ok;
-  status_.last_reload = Cat(TimeText(absl::Now()), " ok: ", summary);
+  status_.last_reload = Cat(FormatUtc(absl::Now()), " ok: ", summary);
   wake_.notify_all();  // the next bundle boundary may have moved
   return summary;
 }
@@ -191,7 +196,7 @@ std::string ZoneManager::SetClock(absl::Time t) {
   clock_.Set(t);
   ServeDueBundle(/*force=*/false, absl::Now());
   wake_.notify_all();
-  return Cat("clock ", TimeText(t), ", serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle,
+  return Cat("clock ", FormatUtc(t), ", serving ", Served(status_.bundle),
              status_.bundle_refused.empty() ? "" : Cat(" (", status_.bundle_refused, ")"));
 }
 
@@ -216,7 +221,7 @@ std::string ZoneManager::Unpin() {
   pinned_.clear();
   ServeDueBundle(/*force=*/false, absl::Now());
   wake_.notify_all();
-  return Cat("unpinned, serving ", status_.bundle.empty() ? "the zone's own DNSKEY RRset" : status_.bundle);
+  return Cat("unpinned, serving ", Served(status_.bundle));
 }
 
 std::vector<ScheduledBundle> ZoneManager::Bundles() const {

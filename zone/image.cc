@@ -103,8 +103,14 @@ ImageIdentity IdentityOf(const Zone& apex_zone, const RRset& soa) {
 
 }  // namespace
 
+std::string ImageIdentity::DnskeyIdText(uint32_t dnskey_id) { return absl::StrFormat("%08x", dnskey_id); }
+
+std::string ImageIdentity::StatsKeyText(uint64_t stats_key) {
+  return Cat(stats_key >> 32, "/", DnskeyIdText(static_cast<uint32_t>(stats_key)));
+}
+
 std::string ImageIdentity::ToString() const {
-  std::string out = absl::StrFormat("serial %u dnskey %08x keys", serial, dnskey_id);
+  std::string out = Cat("serial ", serial, " dnskey ", DnskeyIdText(dnskey_id), " keys");
   if (keys.empty()) out += " none";
   for (size_t i = 0; i < keys.size(); ++i) {
     const ServedKey& k = keys[i];

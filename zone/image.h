@@ -61,6 +61,10 @@ struct ImageIdentity {
   uint64_t StatsKey() const { return uint64_t{serial} << 32 | dnskey_id; }
   // "serial 2017082100 dnskey 90ba1bb5 keys 15768/8 ZSK, 19036/8 KSK, 20326/8 KSK".
   std::string ToString() const;
+  // "90ba1bb5": a dnskey_id as every report shows it.
+  static std::string DnskeyIdText(uint32_t dnskey_id);
+  // "2017082100/90ba1bb5": a StatsKey() as the statistics show it.
+  static std::string StatsKeyText(uint64_t stats_key);
 
   bool operator==(const ImageIdentity&) const = default;
 };
