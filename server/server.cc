@@ -183,12 +183,30 @@ std::string Server::StatusJson() const {
   return json.str() + "\n";
 }
 
+// The workers' counters, then the bundle swaps and refusals: a refused bundle shows in the
+// stats a monitoring system scrapes, not only in status.
+std::string Server::StatsText() const {
+  const ZoneStatus zone = zones_.Status();
+  std::string out = stats_.Snapshot().ToText();
+  out += Cat("bundle swaps       ", zone.bundle_swaps, "\n", "bundle refusals    ", zone.bundle_refusals, "\n");
+  if (!zone.bundle_refused.empty()) out += Cat("bundle refused     ", zone.bundle_refused, "\n");
+  return out;
+}
+
+std::string Server::StatsJson() const {
+  const ZoneStatus zone = zones_.Status();
+  JsonWriter json;
+  json.BeginObject();
+  stats_.Snapshot().WriteJsonFields(json);
+  json.Key("bundle_swaps").Number(zone.bundle_swaps).Key("bundle_refusals").Number(zone.bundle_refusals);
+  json.Key("bundle_refused").String(zone.bundle_refused);
+  json.EndObject();
+  return json.str() + "\n";
+}
+
 ControlReply Server::HandleControl(const ControlRequest& request) {
   if (request.command == "status") return {true, request.json ? StatusJson() : StatusText()};
-  if (request.command == "stats") {
-    const StatsSnapshot totals = stats_.Snapshot();
-    return {true, request.json ? Cat(totals.ToJson(), "\n") : totals.ToText()};
-  }
+  if (request.command == "stats") return {true, request.json ? StatsJson() : StatsText()};
   if (request.command == "reload") {
     const absl::StatusOr<std::string> result = zones_.Reload(request.argument);
     const std::string message = result.ok() ? *result : std::string(result.status().message());

@@ -46,6 +46,8 @@ class Server {
   ZoneManager& zones() { return zones_; }
   std::string StatusText() const;
   std::string StatusJson() const;
+  std::string StatsText() const;
+  std::string StatsJson() const;
   StatsSnapshot Stats() const { return stats_.Snapshot(); }
 
  private:

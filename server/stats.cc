@@ -156,6 +156,12 @@ std::string StatsSnapshot::ToText() const {
 std::string StatsSnapshot::ToJson() const {
   JsonWriter json;
   json.BeginObject();
+  WriteJsonFields(json);
+  json.EndObject();
+  return json.str();
+}
+
+void StatsSnapshot::WriteJsonFields(JsonWriter& json) const {
   json.Key("queries").Number(TotalQueries());
   json.Key("queries_udp_ipv4").Number(queries[0][0]).Key("queries_udp_ipv6").Number(queries[0][1]);
   json.Key("queries_tcp_ipv4").Number(queries[1][0]).Key("queries_tcp_ipv6").Number(queries[1][1]);
@@ -178,8 +184,6 @@ std::string StatsSnapshot::ToJson() const {
   json.Key("tcp_accepted").Number(tcp_accepted).Key("tcp_closed_idle").Number(tcp_closed_idle);
   json.Key("tcp_evicted").Number(tcp_evicted).Key("tcp_closed_error").Number(tcp_closed_error);
   json.Key("udp_send_errors").Number(udp_send_errors);
-  json.EndObject();
-  return json.str();
 }
 
 }  // namespace rootd::server

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/engine.h"
+#include "server/json_writer.h"
 
 namespace rootd::server {
 
@@ -96,6 +97,8 @@ struct StatsSnapshot {
   uint64_t TotalResponses() const;
   std::string ToText() const;
   std::string ToJson() const;
+  // ToJson's members without the braces, for a reply that adds its own.
+  void WriteJsonFields(JsonWriter& json) const;
 };
 
 // Owns every worker's stats; workers get theirs once, at start.

@@ -80,7 +80,10 @@ void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
   std::shared_ptr<const zone::ZoneImage> image = ImageFor(base_, schedule_, &bundle, &refused);
   if (image == nullptr) {
     // The previous image keeps serving; say why once per refused bundle, not at every wake-up.
-    if (refused != status_.bundle_refused) LogError(refused);
+    if (refused != status_.bundle_refused) {
+      LogError(refused);
+      ++status_.bundle_refusals;
+    }
     status_.bundle_refused = refused;
     return;
   }

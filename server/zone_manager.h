@@ -50,6 +50,7 @@ struct ZoneStatus {
   bool pinned = false;
   std::string bundle_refused;
   uint64_t bundle_swaps = 0;
+  uint64_t bundle_refusals = 0;  // bundles refused when due, each counted once
   // From when the last swap was due (the bundle's inception, or the command) to no worker
   // reading the previous image.
   absl::Duration last_swap_latency;

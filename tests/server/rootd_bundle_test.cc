@@ -158,6 +158,11 @@ TEST_F(RootdBundleTest, ABundleWithoutTheZonesZskIsRefusedAndTheOldKeysServe) {
   const std::string status = Ctl(*server, "status");
   EXPECT_THAT(status, HasSubstr("refused       bundle "));
   EXPECT_THAT(status, HasSubstr("lacks key 15768"));
+  const std::string stats = Ctl(*server, "stats");
+  EXPECT_THAT(stats, HasSubstr("bundle refusals    1\n"));
+  EXPECT_THAT(stats, HasSubstr("bundle refused     bundle "));
+  EXPECT_THAT(stats, HasSubstr("lacks key 15768"));
+  EXPECT_THAT(Ctl(*server, "--json stats"), HasSubstr("\"bundle_refusals\":1,"));
 }
 
 }  // namespace
