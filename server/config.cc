@@ -154,6 +154,12 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
   } else if (key == "tcp_max_connections") {
     if (auto s = ParseInt(where, key, value, 1, 1000000, &number); !s.ok()) return s;
     config->tcp_max_connections = static_cast<int>(number);
+  } else if (key == "ta_sets") {
+    if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
+    config->ta_signals.sets = static_cast<int>(number);
+  } else if (key == "ta_exact_sources") {
+    if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
+    config->ta_signals.exact_sources = static_cast<int>(number);
   } else {
     return Error(where, Cat("unknown setting '", key, "'"));
   }

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "server/log.h"
 #include "server/net.h"
+#include "server/ta_signals.h"
 
 namespace rootd::server {
 
@@ -48,6 +49,7 @@ struct ServerConfig {
   std::string state_dir = ".state";
   int tcp_idle_timeout_ms = 10000;
   int tcp_max_connections = 4096;
+  TaSignalLimits ta_signals;  // ta_sets, ta_exact_sources
 
   // The listen list with defaults applied and ports resolved.
   std::vector<SocketAddress> ListenAddresses() const;

@@ -15,7 +15,9 @@ class LabClock {
   // Real time until Set().
   LabClock() = default;
 
-  absl::Time Now() const { return absl::Now() + absl::Nanoseconds(offset_ns_.load(std::memory_order_relaxed)); }
+  absl::Time Now() const { return At(absl::Now()); }
+  // What the clock read (or will read) at real time `real`.
+  absl::Time At(absl::Time real) const { return real + absl::Nanoseconds(offset_ns_.load(std::memory_order_relaxed)); }
   // From now on Now() runs on from `t`.
   void Set(absl::Time t) { offset_ns_.store(absl::ToInt64Nanoseconds(t - absl::Now()), std::memory_order_relaxed); }
   bool is_set() const { return offset_ns_.load(std::memory_order_relaxed) != 0; }

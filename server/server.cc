@@ -5,8 +5,11 @@
 
 #include <cerrno>
 
+#include "absl/strings/str_split.h"
+#include "server/command_line.h"
 #include "server/json_writer.h"
 #include "server/log.h"
+#include "server/ta_report.h"
 #include "zone/dnssec_wire.h"
 #include "zone/signature_verifier.h"
 #include "zone/text.h"
@@ -66,7 +69,7 @@ absl::Status MakeDirectories(const std::string& path) {
 }
 
 Server::Server(const ServerConfig& config)
-    : config_(config), started_at_(absl::Now()), zones_(Source(config)) {
+    : config_(config), started_at_(absl::Now()), zones_(Source(config)), stats_(config.ta_signals, &zones_.clock()) {
   if (config.clock != absl::InfinitePast()) zones_.clock().Set(config.clock);
 }
 
@@ -220,8 +223,28 @@ ControlReply Server::HandleControl(const ControlRequest& request) {
   }
   if (request.command == "clock") return Clock(request);
   if (request.command == "bundle") return Bundle(request);
+  if (request.command == "ta-report") return TaReport(request);
   return {false, Cat("unknown command '", request.command,
-                     "' (status, stats, reload [ZONE], clock [set TIME], bundle list|show ID|pin ID|unpin)\n")};
+                     "' (status, stats, reload [ZONE], clock [set TIME], bundle list|show ID|pin ID|unpin, "
+                     "ta-report [svg] [OLD-KSK NEW-KSK])\n")};
+}
+
+// ta-report [svg] [OLD-KSK-TAG NEW-KSK-TAG]
+ControlReply Server::TaReport(const ControlRequest& request) {
+  std::vector<std::string> words = absl::StrSplit(request.argument, ' ', absl::SkipEmpty());
+  const bool svg = !words.empty() && words.front() == "svg";
+  if (svg) words.erase(words.begin());
+  TaReportKeys keys;
+  uint64_t old_ksk = 0, new_ksk = 0;
+  if (!words.empty()) {
+    if (words.size() != 2 || !ParseUint64(words[0], 65535, &old_ksk) || !ParseUint64(words[1], 65535, &new_ksk)) {
+      return {false, "usage: ta-report [svg] [OLD-KSK-TAG NEW-KSK-TAG], e.g. ta-report 20326 38696\n"};
+    }
+    keys = {static_cast<uint16_t>(old_ksk), static_cast<uint16_t>(new_ksk)};
+  }
+  const TaSignalTotals totals = stats_.Snapshot().ta_signals;
+  if (svg) return {true, TaReportSvg(totals, keys)};
+  return {true, request.json ? TaReportJson(totals, keys) : TaReportText(totals, keys)};
 }
 
 ControlReply Server::Clock(const ControlRequest& request) {

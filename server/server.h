@@ -55,6 +55,7 @@ class Server {
   ControlReply HandleControl(const ControlRequest& request);
   ControlReply Clock(const ControlRequest& request);
   ControlReply Bundle(const ControlRequest& request);
+  ControlReply TaReport(const ControlRequest& request);
 
   const ServerConfig config_;
   const absl::Time started_at_;

@@ -1,6 +1,9 @@
 #include "server/stats.h"
 
+#include <random>
+
 #include "server/json_writer.h"
+#include "server/siphash.h"
 #include "zone/text.h"
 
 namespace rootd::server {
@@ -22,9 +25,9 @@ std::string RcodeText(int rcode) {
   return name ? std::string(name) : Cat("RCODE", rcode);
 }
 
-void AddCounts(const std::map<uint64_t, uint64_t>& counts, JsonWriter& json, bool as_image_keys) {
+void AddCounts(const std::map<uint64_t, uint64_t>& counts, JsonWriter& json) {
   json.BeginObject();
-  for (const auto& [key, count] : counts) json.Key(as_image_keys ? zone::ImageIdentity::StatsKeyText(key) : Cat(key)).Number(count);
+  for (const auto& [key, count] : counts) json.Key(zone::ImageIdentity::StatsKeyText(key)).Number(count);
   json.EndObject();
 }
 }  // namespace
@@ -76,24 +79,52 @@ void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t
   answered_by_image.Add(image_key);
   if (info.ta_query_tag_count > 0) {
     Bump(ta_queries);
-    for (int i = 0; i < info.ta_query_tag_count && i < QueryInfo::kMaxTags; ++i) ta_query_tags.Add(info.ta_query_tags[i]);
+    RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, request, image_key);
   }
   if (info.edns_key_tag_count > 0) {
     Bump(edns_key_tag_queries);
-    for (int i = 0; i < info.edns_key_tag_count && i < QueryInfo::kMaxTags; ++i) edns_key_tags.Add(info.edns_key_tags[i]);
+    RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, request, image_key);
   }
+}
+
+// Off the common path: only queries that carry a signal pay for the clock and the hash.
+void WorkerStats::RecordSignal(SignalKind kind, const uint16_t* tags, int count, const Request& request,
+                               uint64_t image_key) {
+  const int family = request.client_address_size == 16 ? 1 : 0;
+  const uint64_t source = SipHash24(signal_context.source_key, request.client_address,
+                                    request.client_address == nullptr ? 0 : request.client_address_size);
+  TaSetKey key;
+  if (!key.SetTags(tags, std::min<int>(count, QueryInfo::kMaxTags))) {
+    ta_signals.AddOverflow(family, source);
+    return;
+  }
+  const absl::Time real = absl::FromUnixSeconds(request.now);
+  const absl::Time now = signal_context.clock ? signal_context.clock->At(real) : real;
+  key.day = static_cast<int32_t>(absl::ToUnixSeconds(now) / 86400);
+  key.dnskey_id = static_cast<uint32_t>(image_key);
+  key.kind = kind;
+  ta_signals.Add(key, family, source);
+}
+
+StatsRegistry::StatsRegistry(const TaSignalLimits& limits, const LabClock* clock) {
+  signal_context_.limits = limits;
+  signal_context_.clock = clock;
+  std::random_device random;
+  for (uint8_t& octet : signal_context_.source_key) octet = static_cast<uint8_t>(random());
 }
 
 WorkerStats* StatsRegistry::Add() {
   std::lock_guard lock(mutex_);
-  workers_.push_back(std::make_unique<WorkerStats>());
+  workers_.push_back(std::make_unique<WorkerStats>(signal_context_));
   return workers_.back().get();
 }
 
 StatsSnapshot StatsRegistry::Snapshot() const {
   StatsSnapshot s;
   std::lock_guard lock(mutex_);
+  std::vector<const TaSignalCounter*> signal_counters;
   for (const auto& w : workers_) {
+    signal_counters.push_back(&w->ta_signals);
     for (int t = 0; t < 2; ++t) {
       for (int f = 0; f < 2; ++f) {
         s.queries[t][f] += w->queries[t][f].load(kRelaxed);
@@ -109,8 +140,6 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     s.dnssec_ok += w->dnssec_ok.load(kRelaxed);
     s.ta_queries += w->ta_queries.load(kRelaxed);
     s.edns_key_tag_queries += w->edns_key_tag_queries.load(kRelaxed);
-    w->ta_query_tags.AddTo(&s.ta_query_tags, &s.tag_overflow);
-    w->edns_key_tags.AddTo(&s.edns_key_tags, &s.tag_overflow);
     w->answered_by_image.AddTo(&s.answered_by_image, &s.image_overflow);
     s.tcp_accepted += w->tcp_accepted.load(kRelaxed);
     s.tcp_closed_idle += w->tcp_closed_idle.load(kRelaxed);
@@ -118,8 +147,11 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     s.tcp_closed_error += w->tcp_closed_error.load(kRelaxed);
     s.udp_send_errors += w->udp_send_errors.load(kRelaxed);
   }
+  s.ta_signals = TaSignalCounter::Merge(signal_counters);
   return s;
 }
+
+uint64_t StatsSnapshot::SignalOverflow() const { return ta_signals.overflow.queries[0] + ta_signals.overflow.queries[1]; }
 
 uint64_t StatsSnapshot::TotalQueries() const { return queries[0][0] + queries[0][1] + queries[1][0] + queries[1][1]; }
 uint64_t StatsSnapshot::TotalResponses() const {
@@ -142,10 +174,8 @@ std::string StatsSnapshot::ToText() const {
   out += line("truncated (TC)", truncated) + line("edns", edns) + line("dnssec ok (DO)", dnssec_ok);
   out += line("query bytes udp", query_bytes[0]) + line("query bytes tcp", query_bytes[1]);
   out += line("response bytes udp", response_bytes[0]) + line("response bytes tcp", response_bytes[1]);
-  out += line("rfc8145 _ta query", ta_queries);
-  for (const auto& [tag, count] : ta_query_tags) out += line(Cat("  key tag ", tag), count);
-  out += line("rfc8145 edns tags", edns_key_tag_queries);
-  for (const auto& [tag, count] : edns_key_tags) out += line(Cat("  key tag ", tag), count);
+  out += line("rfc8145 _ta query", ta_queries) + line("rfc8145 edns tags", edns_key_tag_queries);
+  out += line("rfc8145 sets", ta_signals.sets.size()) + line("rfc8145 overflow", SignalOverflow());
   for (const auto& [key, count] : answered_by_image) out += line(Cat("image ", zone::ImageIdentity::StatsKeyText(key)), count);
   out += line("tcp accepted", tcp_accepted) + line("tcp closed idle", tcp_closed_idle);
   out += line("tcp evicted", tcp_evicted) + line("tcp closed error", tcp_closed_error);
@@ -174,12 +204,11 @@ void StatsSnapshot::WriteJsonFields(JsonWriter& json) const {
   json.Key("truncated").Number(truncated).Key("edns").Number(edns).Key("dnssec_ok").Number(dnssec_ok);
   json.Key("query_bytes_udp").Number(query_bytes[0]).Key("query_bytes_tcp").Number(query_bytes[1]);
   json.Key("response_bytes_udp").Number(response_bytes[0]).Key("response_bytes_tcp").Number(response_bytes[1]);
-  json.Key("rfc8145_ta_queries").Number(ta_queries).Key("rfc8145_ta_query_tags");
-  AddCounts(ta_query_tags, json, false);
-  json.Key("rfc8145_edns_key_tag_queries").Number(edns_key_tag_queries).Key("rfc8145_edns_key_tags");
-  AddCounts(edns_key_tags, json, false);
-  json.Key("tag_overflow").Number(tag_overflow).Key("answered_by_image");
-  AddCounts(answered_by_image, json, true);
+  json.Key("rfc8145_ta_queries").Number(ta_queries);
+  json.Key("rfc8145_edns_key_tag_queries").Number(edns_key_tag_queries);
+  json.Key("rfc8145_sets").Number(ta_signals.sets.size()).Key("rfc8145_overflow").Number(SignalOverflow());
+  json.Key("answered_by_image");
+  AddCounts(answered_by_image, json);
   json.Key("image_overflow").Number(image_overflow);
   json.Key("tcp_accepted").Number(tcp_accepted).Key("tcp_closed_idle").Number(tcp_closed_idle);
   json.Key("tcp_evicted").Number(tcp_evicted).Key("tcp_closed_error").Number(tcp_closed_error);

@@ -14,11 +14,13 @@
 
 #include "server/engine.h"
 #include "server/json_writer.h"
+#include "server/lab_clock.h"
+#include "server/ta_signals.h"
 
 namespace rootd::server {
 
-// Counts per 16-bit or 64-bit key (RFC 8145 key tags, image identities): a small
-// open-addressing table with one writer; keys beyond its capacity are counted in `overflow`.
+// Counts per 64-bit key (image identities): a small open-addressing table with one writer;
+// keys beyond its capacity are counted in `overflow`.
 template <int kSlots>
 class KeyCounter {
  public:
@@ -36,10 +38,16 @@ class KeyCounter {
 
 enum class Family : uint8_t { kIpv4 = 0, kIpv6 = 1 };
 
+// What counting RFC 8145 signals needs besides the query, the same for every worker: which
+// day it is by rootd's clock, and the key of the source-address hash (shared, so that readers
+// can merge the workers' distinct sources; secret, so that sources cannot be made to collide).
+struct SignalContext {
+  TaSignalLimits limits;
+  const LabClock* clock = nullptr;  // null: real time
+  uint8_t source_key[16] = {};
+};
+
 struct alignas(64) WorkerStats {
-  // Distinct key tags one worker tells apart: a root zone has a few keys, and during a roll a
-  // few more are reported (old, new, revoked, stand-by); 64 leaves room for lab keys and noise.
-  static constexpr int kTagSlots = 64;
   // Images one worker tells apart between two reads: the old and the new one of a swap, and a
   // few more swaps in quick succession (bundle tests); older ones are counted as overflow.
   static constexpr int kImageSlots = 8;
@@ -48,6 +56,9 @@ struct alignas(64) WorkerStats {
   // address and family, query size), what the engine did (QueryInfo: rcode, flags, sizes,
   // RFC 8145 signals) and which image answered (its ImageIdentity::StatsKey()).
   void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
+
+  explicit WorkerStats(const SignalContext& signals) : signal_context(signals), ta_signals(signals.limits) {}
+  void RecordSignal(SignalKind kind, const uint16_t* tags, int count, const Request& request, uint64_t image_key);
 
   // [transport][family]
   std::atomic<uint64_t> queries[2][2] = {};
@@ -61,8 +72,8 @@ struct alignas(64) WorkerStats {
   std::atomic<uint64_t> dnssec_ok = 0;
   std::atomic<uint64_t> ta_queries = 0;            // RFC 8145 5: _ta- QNAMEs
   std::atomic<uint64_t> edns_key_tag_queries = 0;  // RFC 8145 4: EDNS KEY-TAG options
-  KeyCounter<kTagSlots> ta_query_tags;
-  KeyCounter<kTagSlots> edns_key_tags;
+  const SignalContext& signal_context;
+  TaSignalCounter ta_signals;
   KeyCounter<kImageSlots> answered_by_image;
   // Transport-level events.
   std::atomic<uint64_t> tcp_accepted = 0;
@@ -87,14 +98,14 @@ struct StatsSnapshot {
   uint64_t rcodes[24] = {};
   uint64_t truncated = 0, edns = 0, dnssec_ok = 0;
   uint64_t ta_queries = 0, edns_key_tag_queries = 0;
-  std::map<uint64_t, uint64_t> ta_query_tags, edns_key_tags;
-  uint64_t tag_overflow = 0;
+  TaSignalTotals ta_signals;
   std::map<uint64_t, uint64_t> answered_by_image;  // image identity key -> responses
   uint64_t image_overflow = 0;
   uint64_t tcp_accepted = 0, tcp_closed_idle = 0, tcp_evicted = 0, tcp_closed_error = 0, udp_send_errors = 0;
 
   uint64_t TotalQueries() const;
   uint64_t TotalResponses() const;
+  uint64_t SignalOverflow() const;  // signals in the overflow bucket
   std::string ToText() const;
   std::string ToJson() const;
   // ToJson's members without the braces, for a reply that adds its own.
@@ -104,10 +115,13 @@ struct StatsSnapshot {
 // Owns every worker's stats; workers get theirs once, at start.
 class StatsRegistry {
  public:
+  // A random source-hash key; `clock` (may be null: real time) must outlive the registry.
+  explicit StatsRegistry(const TaSignalLimits& limits = {}, const LabClock* clock = nullptr);
   WorkerStats* Add();
   StatsSnapshot Snapshot() const;
 
  private:
+  SignalContext signal_context_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<WorkerStats>> workers_;
 };

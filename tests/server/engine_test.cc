@@ -296,6 +296,8 @@ TEST_F(EngineTest, TrustAnchorSignalQueries) {
       {"_ta-4a5c.", dns::kTypeA, {}},          // not QTYPE NULL
       {"_ta-4a5c-.", dns::kTypeNull, {}},
       {"x._ta-4a5c.", dns::kTypeNull, {}},     // not at the root
+      {"_ta-0001-0002-0003-0004-0005-0006-0007-0008-0009-000a-000b-000c.", dns::kTypeNull,
+       {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},  // the most tags a 63-octet label holds
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -14,6 +14,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -320,14 +321,100 @@ TEST(RootdStatsTest, EveryTransportCountsItsQueriesThroughOnePath) {
   EXPECT_GE(delta("query_bytes_udp"), 2 * soa.size() + ta.size());
   EXPECT_EQ(delta("rfc8145_ta_queries"), 1u);
   EXPECT_EQ(delta("rfc8145_edns_key_tag_queries"), 1u);
-  // 0x4f66 = 20326 (KSK-2017), 0x9728 = 38696 (KSK-2024).
-  EXPECT_THAT(after, HasSubstr("\"rfc8145_ta_query_tags\":{\"20326\":1,\"38696\":1}"));
-  EXPECT_THAT(after, HasSubstr("\"rfc8145_edns_key_tags\":{\"20326\":1}"));
+  // Two trust-anchor sets: {20326, 38696} by a _ta- query, {20326} by the option.
+  EXPECT_EQ(delta("rfc8145_sets"), 2u);
   // Every answer came from the one image there is, serial 2017082100.
   std::smatch image;
   ASSERT_TRUE(std::regex_search(after, image, std::regex("\"answered_by_image\":\\{\"2017082100/90ba1bb5\":([0-9]+)\\}")))
       << after;
   EXPECT_EQ(std::stoull(image[1]), StatsCounter(after, "responses"));
+}
+
+// An RGB pixel of a picture rendered from SVG by rsvg-convert (Debian's librsvg2-bin) and turned
+// into a binary PPM by pngtopnm (netpbm): what a reader of the chart sees.
+class RenderedSvg {
+ public:
+  explicit RenderedSvg(const std::string& svg_path) {
+    const std::string ppm_path = svg_path + ".ppm";
+    RunCommand("rsvg-convert " + svg_path + " | pngtopnm > " + ppm_path);
+    const std::string ppm = ReadFileText(ppm_path);
+    std::istringstream in(ppm);
+    std::string magic;
+    int max = 0;
+    in >> magic >> width_ >> height_ >> max;
+    if (magic != "P6" || max != 255) return;
+    in.get();
+    pixels_ = ppm.substr(static_cast<size_t>(in.tellg()));
+  }
+  bool ok() const { return width_ > 0 && pixels_.size() == static_cast<size_t>(width_ * height_ * 3); }
+  std::string Rgb(int x, int y) const {
+    char hex[8];
+    const auto* p = reinterpret_cast<const uint8_t*>(pixels_.data()) + (static_cast<size_t>(y) * width_ + x) * 3;
+    std::snprintf(hex, sizeof hex, "#%02x%02x%02x", p[0], p[1], p[2]);
+    return hex;
+  }
+
+ private:
+  int width_ = 0, height_ = 0;
+  std::string pixels_;
+};
+
+// RFC 8145 signals from several resolvers (loopback source addresses), as kdig sends them: the
+// report counts each set's sources and queries on the day of rootd's clock, with the DNSKEY
+// RRset that was served, and the shares of old-only, new-only and both.
+TEST(RootdTaReportTest, SignalsFromSeveralSourcesAreReportedPerSetAndDay) {
+  const uint16_t port = FreePort();
+  const std::string dir = MakeTempDir("ta-report");
+  std::vector<std::string> args = RealZoneArgs();
+  args.insert(args.end(), {"--clock", "2017-08-25T12:00:00Z"});
+  RootdProcess server(dir, args, port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+  auto kdig = [&](const std::string& source, const std::string& query) {
+    const std::string out = RunCommand("kdig -b " + source + " @127.0.0.1 -p " + std::to_string(port) +
+                                       " +retry=0 +timeout=3 " + query).output;
+    EXPECT_THAT(out, HasSubstr("status: ")) << out;
+  };
+  // 0x4f66 = 20326 (KSK-2017), 0x9728 = 38696 (KSK-2024).
+  for (const char* source : {"127.0.0.2", "127.0.0.3", "127.0.0.4"}) kdig(source, "_ta-4f66. NULL");
+  kdig("127.0.0.2", "_ta-4f66. NULL");  // the same resolver again: one more query, no more sources
+  kdig("127.0.0.5", "_ta-4f66-9728. NULL");
+  kdig("127.0.0.6", "+ednsopt=14:97284f66 . DNSKEY");  // unsorted in the option
+  kdig("127.0.0.7", "+ednsopt=14:9728 . DNSKEY");
+  const std::string rootctl = BinaryDir() + "/tools/rootctl --socket " + server.control_socket();
+  const std::string text = RunCommand(rootctl + " ta-report").output;
+  EXPECT_THAT(text, HasSubstr("\n2017-08-25  _ta query\n  sources  queries  DNSKEY    key tags\n"
+                              "        3        4  90ba1bb5  20326\n"
+                              "        1        1  90ba1bb5  20326 38696\n"
+                              "  4 sources: old only 75.0%, new only 0.0%, both 25.0%, neither 0.0%\n"))
+      << text;
+  EXPECT_THAT(text, HasSubstr("\n2017-08-25  edns-key-tag\n  sources  queries  DNSKEY    key tags\n"
+                              "        1        1  90ba1bb5  38696\n"
+                              "        1        1  90ba1bb5  20326 38696\n"
+                              "  2 sources: old only 0.0%, new only 50.0%, both 50.0%, neither 0.0%\n"))
+      << text;
+  EXPECT_THAT(text, HasSubstr("overflow (no room for the set): 0 queries, 0 sources\n"));
+  const std::string json = RunCommand(rootctl + " --json ta-report 19036 20326").output;
+  EXPECT_THAT(json, HasSubstr("{\"old_ksk\":19036,\"new_ksk\":20326,\"days\":[{\"date\":\"2017-08-25\","
+                              "\"signal\":\"ta_query\",\"sources\":4,\"sources_estimated\":false,"
+                              "\"old_only\":0.000,\"new_only\":1.000,"))
+      << json;
+  EXPECT_THAT(RunCommand(rootctl + " ta-report 20326").output, HasSubstr("usage: ta-report"));
+
+  // The chart: one stacked bar per day and signal, 200 pixels for 100%, from y = 260 up; the
+  // first bar at x 60-90, the next 40 pixels on.
+  const std::string svg = dir + "/ta.svg";
+  ASSERT_EQ(RunCommand(rootctl + " --svg " + svg + " ta-report").exit_code, 0);
+  EXPECT_THAT(ReadFileText(svg), HasSubstr(">trusts only KSK 20326</text>"));
+  const RenderedSvg picture(svg);
+  ASSERT_TRUE(picture.ok()) << ReadFileText(svg);
+  EXPECT_EQ(picture.Rgb(75, 250), "#d62728");   // _ta: old only, 75% from the bottom ...
+  EXPECT_EQ(picture.Rgb(75, 115), "#d62728");
+  EXPECT_EQ(picture.Rgb(75, 105), "#ff7f0e");   // ... then both, 25%, to the top
+  EXPECT_EQ(picture.Rgb(75, 62), "#ff7f0e");
+  EXPECT_EQ(picture.Rgb(75, 55), "#ffffff");
+  EXPECT_EQ(picture.Rgb(115, 250), "#ff7f0e");  // edns-key-tag: both 50% ...
+  EXPECT_EQ(picture.Rgb(115, 100), "#2ca02c");  // ... new only 50%
+  EXPECT_EQ(picture.Rgb(155, 200), "#ffffff");  // no third bar
 }
 
 TEST_F(RealZoneTest, CorruptZoneReloadIsRefusedAndTheOldSerialKeepsAnswering) {

@@ -67,39 +67,56 @@ TEST(StatsTest, RecordCountsByTransportFamilySizeRcodeAndImage) {
   EXPECT_EQ(s.answered_by_image, (std::map<uint64_t, uint64_t>{{kImageA, 2}, {kImageB, 1}}));
 }
 
-TEST(StatsTest, TrustAnchorSignalsCountedPerTag) {
-  StatsRegistry registry;
+TEST(StatsTest, TrustAnchorSignalsCountedPerSetDayAndDnskeyRRset) {
+  LabClock clock;
+  clock.Set(absl::FromUnixSeconds(17403 * 86400 + 3600));  // 2017-08-25T01:00:00Z
+  StatsRegistry registry(TaSignalLimits{}, &clock);
   WorkerStats* w = registry.Add();
+  Request request = From(Transport::kUdp, false);
+  request.now = static_cast<uint32_t>(absl::ToUnixSeconds(absl::Now()));  // what the transports pass
   QueryInfo ta = Answered(3, 40, 100);
   ta.ta_query_tag_count = 2;
   ta.ta_query_tags[0] = 20326;
   ta.ta_query_tags[1] = 38696;
-  w->Record(From(Transport::kUdp, false), ta, kImageA);
+  w->Record(request, ta, kImageA);
   QueryInfo option = Answered(0, 50, 100);
-  option.edns_key_tag_count = 1;
-  option.edns_key_tags[0] = 20326;
-  w->Record(From(Transport::kUdp, false), option, kImageA);
-  w->Record(From(Transport::kTcp, true), option, kImageA);
+  option.edns_key_tag_count = 3;
+  option.edns_key_tags[0] = 38696;  // unsorted and repeated, as an option may come
+  option.edns_key_tags[1] = 20326;
+  option.edns_key_tags[2] = 38696;
+  w->Record(request, option, kImageA);
+  w->Record(request, option, kImageA);  // the same source again
+  Request v6 = From(Transport::kTcp, true);
+  v6.now = request.now;
+  w->Record(v6, option, kImageB);
+  QueryInfo noise = Answered(0, 50, 100);  // more tags than a trust-anchor set holds
+  noise.edns_key_tag_count = TaSetKey::kMaxTags + 1;
+  for (int i = 0; i <= TaSetKey::kMaxTags; ++i) noise.edns_key_tags[i] = static_cast<uint16_t>(i + 1);
+  w->Record(request, noise, kImageA);
   const StatsSnapshot s = registry.Snapshot();
   EXPECT_EQ(s.ta_queries, 1u);
-  EXPECT_EQ(s.ta_query_tags, (std::map<uint64_t, uint64_t>{{20326, 1}, {38696, 1}}));
-  EXPECT_EQ(s.edns_key_tag_queries, 2u);
-  EXPECT_EQ(s.edns_key_tags, (std::map<uint64_t, uint64_t>{{20326, 2}}));
-  EXPECT_EQ(s.tag_overflow, 0u);
-}
-
-TEST(StatsTest, TagsBeyondTheTableAreCountedAsOverflow) {
-  StatsRegistry registry;
-  WorkerStats* w = registry.Add();
-  for (int tag = 0; tag < WorkerStats::kTagSlots + 5; ++tag) {
-    QueryInfo info = Answered(0, 40, 100);
-    info.edns_key_tag_count = 1;
-    info.edns_key_tags[0] = static_cast<uint16_t>(tag * 977);  // collide in the table now and then
-    w->Record(From(Transport::kUdp, false), info, kImageA);
-  }
-  const StatsSnapshot s = registry.Snapshot();
-  EXPECT_EQ(s.edns_key_tags.size(), static_cast<size_t>(WorkerStats::kTagSlots));
-  EXPECT_EQ(s.tag_overflow, 5u);
+  EXPECT_EQ(s.edns_key_tag_queries, 4u);
+  ASSERT_EQ(s.ta_signals.sets.size(), 3u);
+  TaSetKey key;
+  key.day = 17403;
+  key.dnskey_id = 0x0000abcd;
+  key.tag_count = 2;
+  key.tags[0] = 20326;
+  key.tags[1] = 38696;
+  key.kind = SignalKind::kTaQuery;
+  ASSERT_TRUE(s.ta_signals.sets.contains(key));
+  EXPECT_EQ(s.ta_signals.sets.at(key).queries[0], 1u);
+  key.kind = SignalKind::kKeyTagOption;
+  ASSERT_TRUE(s.ta_signals.sets.contains(key));
+  const TaSetCounts& counts = s.ta_signals.sets.at(key);
+  EXPECT_EQ(counts.queries[0], 2u);
+  EXPECT_EQ(counts.sources[0], 1u);
+  EXPECT_EQ(counts.queries[1], 0u);
+  EXPECT_FALSE(counts.estimated);
+  key.dnskey_id = 0x12345678;
+  ASSERT_TRUE(s.ta_signals.sets.contains(key));
+  EXPECT_EQ(s.ta_signals.sets.at(key).sources[1], 1u);
+  EXPECT_EQ(s.SignalOverflow(), 1u);
 }
 
 // Workers count on their own threads while the control thread merges: every snapshot is a
@@ -113,7 +130,12 @@ TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
   std::vector<std::thread> threads;
   for (WorkerStats* w : workers) {
     threads.emplace_back([w] {
-      for (uint64_t i = 0; i < kPerWorker; ++i) w->Record(From(Transport::kUdp, i % 2), Answered(0, 40, 100), kImageA);
+      QueryInfo signal = Answered(0, 40, 100);
+      signal.edns_key_tag_count = 1;
+      signal.edns_key_tags[0] = 20326;
+      for (uint64_t i = 0; i < kPerWorker; ++i) {
+        w->Record(From(Transport::kUdp, i % 2), i % 10 == 0 ? signal : Answered(0, 40, 100), kImageA);
+      }
     });
   }
   uint64_t last = 0;
@@ -127,6 +149,11 @@ TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
   EXPECT_EQ(s.TotalQueries(), kWorkers * kPerWorker);
   EXPECT_EQ(s.queries[0][1], kWorkers * kPerWorker / 2);
   EXPECT_EQ(s.answered_by_image.at(kImageA), kWorkers * kPerWorker);
+  // One trust-anchor set from one IPv4 source (i % 10 == 0 is always even: IPv4).
+  ASSERT_EQ(s.ta_signals.sets.size(), 1u);
+  const TaSetCounts& signals = s.ta_signals.sets.begin()->second;
+  EXPECT_EQ(signals.queries[0], kWorkers * kPerWorker / 10);
+  EXPECT_EQ(signals.sources[0], 1u);
 }
 
 TEST(StatsTest, JsonAndTextNameEveryCounter) {
@@ -140,12 +167,14 @@ TEST(StatsTest, JsonAndTextNameEveryCounter) {
   EXPECT_THAT(json, HasSubstr("\"queries\":1,\"queries_udp_ipv4\":0,\"queries_udp_ipv6\":0,\"queries_tcp_ipv4\":0,"
                               "\"queries_tcp_ipv6\":1,\"responses\":1,\"dropped\":0,\"rcodes\":{\"NXDOMAIN\":1}"));
   EXPECT_THAT(json, HasSubstr("\"query_bytes_tcp\":40"));
-  EXPECT_THAT(json, HasSubstr("\"rfc8145_ta_query_tags\":{\"20326\":1}"));
+  EXPECT_THAT(json, HasSubstr("\"rfc8145_ta_queries\":1,\"rfc8145_edns_key_tag_queries\":0,\"rfc8145_sets\":1,"
+                              "\"rfc8145_overflow\":0,"));
   EXPECT_THAT(json, HasSubstr("\"answered_by_image\":{\"2017082100/0000abcd\":1}"));
   const std::string text = s.ToText();
   EXPECT_THAT(text, HasSubstr("  tcp ipv6         1\n"));
   EXPECT_THAT(text, HasSubstr("rcode NXDOMAIN     1\n"));
   EXPECT_THAT(text, HasSubstr("image 2017082100/0000abcd 1\n"));
+  EXPECT_THAT(text, HasSubstr("rfc8145 sets       1\n"));
 }
 
 }  // namespace
