@@ -154,6 +154,13 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
   } else if (key == "tcp_max_connections") {
     if (auto s = ParseInt(where, key, value, 1, 1000000, &number); !s.ok()) return s;
     config->tcp_max_connections = static_cast<int>(number);
+  } else if (key == "metrics_listen") {
+    const bool port_only = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+    absl::StatusOr<SocketAddress> address =
+        ParseSocketAddress(port_only ? Cat("127.0.0.1@", value) : std::string(value), 9153);
+    if (!address.ok()) return Error(where, Cat("metrics_listen: ", address.status().message()));
+    config->metrics = true;
+    config->metrics_address = *address;
   } else if (key == "ta_sets") {
     if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
     config->ta_signals.sets = static_cast<int>(number);

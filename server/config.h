@@ -50,6 +50,10 @@ struct ServerConfig {
   int tcp_idle_timeout_ms = 10000;
   int tcp_max_connections = 4096;
   TaSignalLimits ta_signals;  // ta_sets, ta_exact_sources
+  // The Prometheus endpoint (`metrics_listen`: an address, or a port on 127.0.0.1); off when
+  // not configured.
+  bool metrics = false;
+  SocketAddress metrics_address;
 
   // The listen list with defaults applied and ports resolved.
   std::vector<SocketAddress> ListenAddresses() const;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "server/accept_loop.h"
 #include "server/log.h"
 #include "zone/text.h"
 
@@ -25,28 +26,6 @@ absl::StatusOr<sockaddr_un> UnixAddress(const std::string& path) {
   if (path.size() >= sizeof address.sun_path) return absl::InvalidArgumentError(Cat("socket path too long: ", path));
   std::memcpy(address.sun_path, path.data(), path.size());
   return address;
-}
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// Writes all of `data` before `deadline`.
-bool WriteAll(int fd, std::string_view data, int64_t deadline) {
-  while (!data.empty()) {
-    ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      data.remove_prefix(n);
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
-    int64_t left = deadline - NowMs();
-    if (left <= 0) return false;
-    pollfd p{fd, POLLOUT, 0};
-    poll(&p, 1, static_cast<int>(left));
-  }
-  return true;
 }
 
 }  // namespace
@@ -90,70 +69,41 @@ absl::StatusOr<std::unique_ptr<ControlServer>> ControlServer::Create(const std::
       return absl::AlreadyExistsError(Cat("control socket ", path, " is in use by another process"));
   }
   unlink(path.c_str());
-  server->listen_fd_.Reset(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd listen_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   // The socket file is born 0600: a chmod after bind() would leave a moment in which anyone
   // could connect and reload. umask is per process; this runs at start-up, before any thread
   // that creates files.
   const mode_t old_umask = umask(0177);
-  const int bound = bind(server->listen_fd_.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address);
+  const int bound = bind(listen_fd.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address);
   const int bind_errno = errno;
   umask(old_umask);
   if (bound != 0) return absl::UnavailableError(Cat("cannot bind control socket ", path, ": ", ErrnoText(bind_errno)));
-  if (listen(server->listen_fd_.get(), 16) != 0)
+  server->bound_ = true;
+  if (listen(listen_fd.get(), 16) != 0)
     return absl::UnavailableError(Cat("listen on control socket ", path, ": ", ErrnoText(errno)));
-  absl::StatusOr<StopSignal> stop = StopSignal::Create();
-  if (!stop.ok()) return stop.status();
-  server->stop_ = std::move(*stop);
+  ControlServer* raw = server.get();
+  absl::StatusOr<std::unique_ptr<AcceptLoop>> loop =
+      AcceptLoop::Create(std::move(listen_fd), "control", [raw](int fd) { raw->Serve(fd); });
+  if (!loop.ok()) return loop.status();
+  server->loop_ = std::move(*loop);
   return server;
 }
 
 ControlServer::~ControlServer() {
   Stop();
-  if (listen_fd_.valid()) unlink(path_.c_str());
+  if (bound_) unlink(path_.c_str());
 }
 
-void ControlServer::Start() { thread_ = std::thread([this] { Run(); }); }
+void ControlServer::Start() { loop_->Start(); }
 
 void ControlServer::Stop() {
-  if (!thread_.joinable()) return;
-  stop_.Raise();
-  thread_.join();
-}
-
-void ControlServer::Run() {
-  while (true) {
-    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_.fd(), POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      LogError(Cat("control: poll: ", ErrnoText(errno)));
-      return;
-    }
-    if (fds[1].revents) return;
-    if (fds[0].revents) {
-      UniqueFd client(accept4(listen_fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-      if (client.valid()) Serve(client.get());
-    }
-  }
+  if (loop_) loop_->Stop();
 }
 
 void ControlServer::Serve(int fd) {
   // One client at a time: requests are rare, and reloads must not overlap anyway.
-  std::string line;
-  int64_t deadline = NowMs() + 2000;
-  while (line.find('\n') == std::string::npos && line.size() < kMaxRequest) {
-    char buffer[512];
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      line.append(buffer, n);
-      continue;
-    }
-    if (n == 0) break;
-    if (errno != EAGAIN && errno != EINTR) return;
-    int64_t left = deadline - NowMs();
-    if (left <= 0) return;
-    pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, static_cast<int>(left));
-  }
+  std::string line = ReadUntil(fd, "\n", kMaxRequest, 2000);
+  if (line.empty()) return;  // closed or silent
   line = line.substr(0, line.find('\n'));
   ControlReply reply;
   absl::StatusOr<ControlRequest> request = ParseControlRequest(line);

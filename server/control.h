@@ -9,9 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "server/accept_loop.h"
 #include "server/net.h"
 
 namespace rootd::server {
@@ -44,14 +44,12 @@ class ControlServer {
 
  private:
   ControlServer(std::string path, Handler handler) : path_(std::move(path)), handler_(std::move(handler)) {}
-  void Run();
   void Serve(int fd);
 
   std::string path_;
   Handler handler_;
-  UniqueFd listen_fd_;
-  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
-  std::thread thread_;
+  bool bound_ = false;  // the socket file is ours to remove
+  std::unique_ptr<AcceptLoop> loop_;
 };
 
 // Client side (rootctl, tests): sends `request`, returns the reply. `timeout` bounds the wait

@@ -9,6 +9,7 @@
 #include "server/command_line.h"
 #include "server/json_writer.h"
 #include "server/log.h"
+#include "server/prometheus.h"
 #include "server/ta_report.h"
 #include "zone/dnssec_wire.h"
 #include "zone/signature_verifier.h"
@@ -94,6 +95,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerConfig& confi
       ControlServer::Create(control_path, [s = server.get()](const ControlRequest& r) { return s->HandleControl(r); });
   if (!control.ok()) return control.status();
   server->control_ = std::move(*control);
+  if (config.metrics) {
+    absl::StatusOr<std::unique_ptr<MetricsServer>> metrics = MetricsServer::Create(
+        config.metrics_address, [s = server.get()] { return PrometheusText(s->stats_.Snapshot(), s->zones_.Status()); });
+    if (!metrics.ok()) return metrics.status();
+    server->metrics_ = std::move(*metrics);
+  }
   return server;
 }
 
@@ -106,6 +113,12 @@ void Server::Start() {
   control_->Start();
   std::string serving;
   for (const auto& service : services_) serving += Cat("; ", service->Describe());
+  if (metrics_) {
+    metrics_->Start();
+    std::string address = metrics_->address().ToString();  // "127.0.0.1@9153" or "[::1]:9153"
+    if (const size_t at = address.find('@'); at != std::string::npos) address[at] = ':';
+    serving += Cat("; metrics on http://", address, "/metrics");
+  }
   const ZoneStatus zone = zones_.Status();
   LogInfo(Cat("serving serial ", zone.image ? zone.image->serial() : 0, serving, "; control socket ", control_->path()));
 }
@@ -114,6 +127,7 @@ void Server::Stop() {
   if (!started_) return;
   started_ = false;
   control_->Stop();
+  if (metrics_) metrics_->Stop();
   // The last added first: the TCP service (added after UDP) finishes its answers in flight
   // while UDP keeps serving for that short moment.
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) (*it)->Stop();

@@ -12,6 +12,7 @@
 #include "server/config.h"
 #include "server/control.h"
 #include "server/engine.h"
+#include "server/metrics_server.h"
 #include "server/service.h"
 #include "server/stats.h"
 #include "server/zone_manager.h"
@@ -64,6 +65,7 @@ class Server {
   StatsRegistry stats_;
   std::vector<std::unique_ptr<Service>> services_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<MetricsServer> metrics_;  // when configured
   bool started_ = false;
 };
 

@@ -4,6 +4,7 @@
 
 #include "server/json_writer.h"
 #include "server/siphash.h"
+#include "zone/rr_types.h"
 #include "zone/text.h"
 
 namespace rootd::server {
@@ -74,6 +75,12 @@ void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t
   Bump(response_bytes[t], info.response_size);
   Bump(rcodes[info.rcode < 23 ? info.rcode : 23]);
   if (info.truncated) Bump(truncated);
+  if (info.qtype == dns::kTypeDnskey) {
+    int bucket = 0;
+    while (bucket < kDnskeySizeBuckets - 1 && info.response_size > kDnskeySizeBounds[bucket]) ++bucket;
+    Bump(dnskey_responses[bucket]);
+    Bump(dnskey_response_bytes, info.response_size);
+  }
   if (info.edns) Bump(edns);
   if (info.dnssec_ok) Bump(dnssec_ok);
   answered_by_image.Add(image_key);
@@ -125,6 +132,9 @@ StatsSnapshot StatsRegistry::Snapshot() const {
   std::vector<const TaSignalCounter*> signal_counters;
   for (const auto& w : workers_) {
     signal_counters.push_back(&w->ta_signals);
+    uint64_t worker_total = 0;
+    for (const auto& by_family : w->queries) worker_total += by_family[0].load(kRelaxed) + by_family[1].load(kRelaxed);
+    s.worker_queries.push_back(worker_total);
     for (int t = 0; t < 2; ++t) {
       for (int f = 0; f < 2; ++f) {
         s.queries[t][f] += w->queries[t][f].load(kRelaxed);
@@ -136,6 +146,8 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     s.dropped += w->dropped.load(kRelaxed);
     for (int r = 0; r < 24; ++r) s.rcodes[r] += w->rcodes[r].load(kRelaxed);
     s.truncated += w->truncated.load(kRelaxed);
+    for (int b = 0; b < WorkerStats::kDnskeySizeBuckets; ++b) s.dnskey_responses[b] += w->dnskey_responses[b].load(kRelaxed);
+    s.dnskey_response_bytes += w->dnskey_response_bytes.load(kRelaxed);
     s.edns += w->edns.load(kRelaxed);
     s.dnssec_ok += w->dnssec_ok.load(kRelaxed);
     s.ta_queries += w->ta_queries.load(kRelaxed);

@@ -68,6 +68,12 @@ struct alignas(64) WorkerStats {
   std::atomic<uint64_t> dropped = 0;
   std::atomic<uint64_t> rcodes[24] = {};  // index 23: anything above 22
   std::atomic<uint64_t> truncated = 0;
+  // DNSKEY responses by size, the rollover watch: what fits 512 octets, the 1232 of DNS Flag
+  // Day, a 1452-octet Ethernet path, 4096, and larger (TCP only).
+  static constexpr uint16_t kDnskeySizeBounds[] = {512, 1232, 1452, 4096};
+  static constexpr int kDnskeySizeBuckets = 5;
+  std::atomic<uint64_t> dnskey_responses[kDnskeySizeBuckets] = {};
+  std::atomic<uint64_t> dnskey_response_bytes = 0;
   std::atomic<uint64_t> edns = 0;
   std::atomic<uint64_t> dnssec_ok = 0;
   std::atomic<uint64_t> ta_queries = 0;            // RFC 8145 5: _ta- QNAMEs
@@ -97,6 +103,9 @@ struct StatsSnapshot {
   uint64_t dropped = 0;
   uint64_t rcodes[24] = {};
   uint64_t truncated = 0, edns = 0, dnssec_ok = 0;
+  uint64_t dnskey_responses[WorkerStats::kDnskeySizeBuckets] = {};  // by size, as WorkerStats
+  uint64_t dnskey_response_bytes = 0;
+  std::vector<uint64_t> worker_queries;  // per worker, in the order they were added: the load
   uint64_t ta_queries = 0, edns_key_tag_queries = 0;
   TaSignalTotals ta_signals;
   std::map<uint64_t, uint64_t> answered_by_image;  // image identity key -> responses

@@ -44,7 +44,8 @@ absl::StatusOr<ZoneManager::Loaded> ZoneManager::LoadFiles(const std::string& zo
   }
   absl::StatusOr<BundleSchedule> schedule = BundleSchedule::Create(responses);
   if (!schedule.ok()) return schedule.status();
-  return Loaded{loaded->image, std::move(*schedule), loaded->Summary(), absl::Now() - start};
+  return Loaded{loaded->image, std::move(*schedule), loaded->Summary(), absl::Now() - start,
+                loaded->verified ? loaded->report.earliest_expiration : absl::InfiniteFuture()};
 }
 
 std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_ptr<const zone::ZoneImage>& base,
@@ -95,6 +96,8 @@ void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
               absl::FormatDuration(status_.last_swap_latency), ", clock ", FormatUtc(clock_.Now()), ": ",
               image->identity().ToString()));
   status_.bundle = bundle;
+  const ScheduledBundle* served = bundle.empty() ? nullptr : schedule_.Find(bundle);
+  status_.bundle_signatures_expire = served ? served->bundle.expiration : absl::InfiniteFuture();
   ++status_.bundle_swaps;
 }
 
@@ -141,6 +144,7 @@ absl::Status ZoneManager::Load() {
     base_ = loaded->image;
     schedule_ = std::move(loaded->schedule);
     status_.summary = std::move(loaded->summary);
+    status_.zone_signatures_expire = loaded->signatures_expire;
     status_.loaded_at = absl::Now();
     status_.load_time = loaded->load_time;
     ServeDueBundle(/*force=*/true, absl::Now());
@@ -182,10 +186,12 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
   if (!status_.bundle_refused.empty()) {
     publisher_.Publish(base_);  // the new zone, with its own keys, rather than the old zone
     status_.bundle.clear();
+    status_.bundle_signatures_expire = absl::InfiniteFuture();
   }
   LogInfo(Cat("reloaded: ", summary));
   status_.path = path;
   status_.summary = std::move(loaded->summary);
+  status_.zone_signatures_expire = loaded->signatures_expire;
   status_.loaded_at = absl::Now();
   status_.load_time = loaded->load_time;
   ++status_.reloads_ok;

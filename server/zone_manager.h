@@ -51,6 +51,10 @@ struct ZoneStatus {
   std::string bundle_refused;
   uint64_t bundle_swaps = 0;
   uint64_t bundle_refusals = 0;  // bundles refused when due, each counted once
+  // The earliest RRSIG expiration of the zone file (when verified) and of the bundle served:
+  // what a monitor alerts on before validators start failing.
+  absl::Time zone_signatures_expire = absl::InfiniteFuture();
+  absl::Time bundle_signatures_expire = absl::InfiniteFuture();
   // From when the last swap was due (the bundle's inception, or the command) to no worker
   // reading the previous image.
   absl::Duration last_swap_latency;
@@ -94,6 +98,7 @@ class ZoneManager {
     BundleSchedule schedule;
     std::string summary;
     absl::Duration load_time;
+    absl::Time signatures_expire;  // the zone file's earliest; InfiniteFuture if not verified
   };
   absl::StatusOr<Loaded> LoadFiles(const std::string& zone_path) const;
   // The image to serve now from `base` and `schedule`; sets *bundle and *refused. Called with
