@@ -161,6 +161,8 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     if (!address.ok()) return Error(where, Cat("metrics_listen: ", address.status().message()));
     config->metrics = true;
     config->metrics_address = *address;
+  } else if (key == "rssac002_dir") {
+    config->rssac002_dir = std::string(value);
   } else if (key == "ta_sets") {
     if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
     config->ta_signals.sets = static_cast<int>(number);
@@ -268,6 +270,7 @@ std::string ConfigUsage() {
          "             [--max-udp-payload N] [--nsid TEXT] [--identity TEXT] [--version TEXT]\n"
          "             [--control-socket PATH] [--state-dir DIR] [--log-level debug|info|warning|error]\n"
          "             [--tcp-idle-timeout MS] [--tcp-max-connections N]\n"
+         "             [--metrics-listen PORT|ADDR@PORT] [--rssac002-dir DIR] [--ta-sets N] [--ta-exact-sources N]\n"
          "       rootd check ZONE [--trust-anchor FILE] [--at TIME] [--json]\n"
          "Without --zone, rootd generates a lab root zone in the state directory (default ./.state)\n"
          "and serves it on 127.0.0.1 and ::1, port 5353. Flags override the configuration file.\n";

@@ -54,6 +54,8 @@ struct ServerConfig {
   // not configured.
   bool metrics = false;
   SocketAddress metrics_address;
+  // RSSAC002 daily YAML documents are written here (`rssac002_dir`); empty: only on request.
+  std::string rssac002_dir;
 
   // The listen list with defaults applied and ports resolved.
   std::vector<SocketAddress> ListenAddresses() const;

@@ -101,6 +101,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(const ServerConfig& confi
     if (!metrics.ok()) return metrics.status();
     server->metrics_ = std::move(*metrics);
   }
+  if (!config.rssac002_dir.empty()) {
+    if (absl::Status s = MakeDirectories(config.rssac002_dir); !s.ok()) return s;
+    server->rssac002_ =
+        std::make_unique<Rssac002Writer>(config.rssac002_dir, server->ServiceName(), &server->stats_, &server->zones_);
+  }
   return server;
 }
 
@@ -113,6 +118,9 @@ void Server::Start() {
   control_->Start();
   std::string serving;
   for (const auto& service : services_) serving += Cat("; ", service->Describe());
+  if (rssac002_) {
+    if (absl::Status s = rssac002_->Start(); !s.ok()) LogError(Cat("rssac002: ", s.message()));
+  }
   if (metrics_) {
     metrics_->Start();
     std::string address = metrics_->address().ToString();  // "127.0.0.1@9153" or "[::1]:9153"
@@ -128,6 +136,7 @@ void Server::Stop() {
   started_ = false;
   control_->Stop();
   if (metrics_) metrics_->Stop();
+  if (rssac002_) rssac002_->Stop();
   // The last added first: the TCP service (added after UDP) finishes its answers in flight
   // while UDP keeps serving for that short moment.
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) (*it)->Stop();
@@ -238,9 +247,30 @@ ControlReply Server::HandleControl(const ControlRequest& request) {
   if (request.command == "clock") return Clock(request);
   if (request.command == "bundle") return Bundle(request);
   if (request.command == "ta-report") return TaReport(request);
+  if (request.command == "rssac002") return Rssac002(request);
   return {false, Cat("unknown command '", request.command,
                      "' (status, stats, reload [ZONE], clock [set TIME], bundle list|show ID|pin ID|unpin, "
-                     "ta-report [svg] [OLD-KSK NEW-KSK])\n")};
+                     "ta-report [svg] [OLD-KSK NEW-KSK], rssac002 [DATE])\n")};
+}
+
+// rssac002 [YYYY-MM-DD]: that day's documents (default today, by rootd's clock), while the
+// workers still hold it (today and the day before).
+ControlReply Server::Rssac002(const ControlRequest& request) {
+  int32_t day = stats_.Today();
+  if (!request.argument.empty()) {
+    absl::Time t;
+    std::string error;
+    if (!absl::ParseTime("%Y-%m-%d", request.argument, absl::UTCTimeZone(), &t, &error)) {
+      return {false, "usage: rssac002 [YYYY-MM-DD]\n"};
+    }
+    day = static_cast<int32_t>(absl::ToUnixSeconds(t) / 86400);
+  }
+  const DailyTotals totals = stats_.Daily(day);
+  if (!totals.seen && day != stats_.Today()) {
+    return {false, Cat("no counters held for ", request.argument, ": rootd keeps today and the day before",
+                       config_.rssac002_dir.empty() ? "" : Cat("; earlier days are in ", config_.rssac002_dir), "\n")};
+  }
+  return {true, Rssac002Documents(ServiceName(), totals, zones_.Status().loads)};
 }
 
 // ta-report [svg] [OLD-KSK-TAG NEW-KSK-TAG]

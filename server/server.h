@@ -13,6 +13,7 @@
 #include "server/control.h"
 #include "server/engine.h"
 #include "server/metrics_server.h"
+#include "server/rssac002.h"
 #include "server/service.h"
 #include "server/stats.h"
 #include "server/zone_manager.h"
@@ -57,6 +58,8 @@ class Server {
   ControlReply Clock(const ControlRequest& request);
   ControlReply Bundle(const ControlRequest& request);
   ControlReply TaReport(const ControlRequest& request);
+  ControlReply Rssac002(const ControlRequest& request);
+  std::string ServiceName() const { return config_.identity.empty() ? "rootd" : config_.identity; }
 
   const ServerConfig config_;
   const absl::Time started_at_;
@@ -66,6 +69,7 @@ class Server {
   std::vector<std::unique_ptr<Service>> services_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<MetricsServer> metrics_;  // when configured
+  std::unique_ptr<Rssac002Writer> rssac002_;  // when configured
   bool started_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "server/stats.h"
 
+#include <algorithm>
 #include <random>
 
 #include "server/json_writer.h"
@@ -62,7 +63,24 @@ void KeyCounter<kSlots>::AddTo(std::map<uint64_t, uint64_t>* totals, uint64_t* o
   *overflow += overflow_.load(kRelaxed);
 }
 
+namespace {
+int32_t DayOf(const LabClock* clock, absl::Time real) {
+  const absl::Time now = clock ? clock->At(real) : real;
+  return static_cast<int32_t>(absl::ToUnixSeconds(now) / 86400);
+}
+}  // namespace
+
+int32_t WorkerStats::Day(uint32_t now) {
+  if (now != day_second || day_of_second < 0) {
+    day_second = now;
+    day_of_second = DayOf(signal_context.clock, absl::FromUnixSeconds(now));
+  }
+  return day_of_second;
+}
+
 void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t image_key) {
+  const int32_t day = Day(request.now);
+  daily.Record(day, request, info);
   const int t = request.transport == Transport::kTcp ? 1 : 0;
   const int f = request.client_address_size == 16 ? 1 : 0;
   Bump(queries[t][f]);
@@ -86,16 +104,16 @@ void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t
   answered_by_image.Add(image_key);
   if (info.ta_query_tag_count > 0) {
     Bump(ta_queries);
-    RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, request, image_key);
+    RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, day, request, image_key);
   }
   if (info.edns_key_tag_count > 0) {
     Bump(edns_key_tag_queries);
-    RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, request, image_key);
+    RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, day, request, image_key);
   }
 }
 
 // Off the common path: only queries that carry a signal pay for the clock and the hash.
-void WorkerStats::RecordSignal(SignalKind kind, const uint16_t* tags, int count, const Request& request,
+void WorkerStats::RecordSignal(SignalKind kind, const uint16_t* tags, int count, int32_t day, const Request& request,
                                uint64_t image_key) {
   const int family = request.client_address_size == 16 ? 1 : 0;
   const uint64_t source = SipHash24(signal_context.source_key, request.client_address,
@@ -105,9 +123,7 @@ void WorkerStats::RecordSignal(SignalKind kind, const uint16_t* tags, int count,
     ta_signals.AddOverflow(family, source);
     return;
   }
-  const absl::Time real = absl::FromUnixSeconds(request.now);
-  const absl::Time now = signal_context.clock ? signal_context.clock->At(real) : real;
-  key.day = static_cast<int32_t>(absl::ToUnixSeconds(now) / 86400);
+  key.day = day;
   key.dnskey_id = static_cast<uint32_t>(image_key);
   key.kind = kind;
   ta_signals.Add(key, family, source);
@@ -162,6 +178,24 @@ StatsSnapshot StatsRegistry::Snapshot() const {
   s.ta_signals = TaSignalCounter::Merge(signal_counters);
   return s;
 }
+
+DailyTotals StatsRegistry::Daily(int32_t day) const {
+  std::lock_guard lock(mutex_);
+  std::vector<const DailyTraffic*> daily;
+  for (const auto& w : workers_) daily.push_back(&w->daily);
+  return DailyTraffic::Sum(daily, day);
+}
+
+std::vector<int32_t> StatsRegistry::DaysHeld() const {
+  std::lock_guard lock(mutex_);
+  std::vector<int32_t> days;
+  for (const auto& w : workers_) w->daily.DaysHeld(&days);
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
+}
+
+int32_t StatsRegistry::Today() const { return DayOf(signal_context_.clock, absl::Now()); }
 
 uint64_t StatsSnapshot::SignalOverflow() const { return ta_signals.overflow.queries[0] + ta_signals.overflow.queries[1]; }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "server/daily_traffic.h"
 #include "server/engine.h"
 #include "server/json_writer.h"
 #include "server/lab_clock.h"
@@ -57,8 +58,12 @@ struct alignas(64) WorkerStats {
   // RFC 8145 signals) and which image answered (its ImageIdentity::StatsKey()).
   void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
 
-  explicit WorkerStats(const SignalContext& signals) : signal_context(signals), ta_signals(signals.limits) {}
-  void RecordSignal(SignalKind kind, const uint16_t* tags, int count, const Request& request, uint64_t image_key);
+  explicit WorkerStats(const SignalContext& signals)
+      : signal_context(signals), ta_signals(signals.limits), daily(signals.source_key) {}
+  void RecordSignal(SignalKind kind, const uint16_t* tags, int count, int32_t day, const Request& request,
+                    uint64_t image_key);
+  // The day of rootd's clock at `request.now`, worked out once per second of it.
+  int32_t Day(uint32_t now);
 
   // [transport][family]
   std::atomic<uint64_t> queries[2][2] = {};
@@ -80,6 +85,10 @@ struct alignas(64) WorkerStats {
   std::atomic<uint64_t> edns_key_tag_queries = 0;  // RFC 8145 4: EDNS KEY-TAG options
   const SignalContext& signal_context;
   TaSignalCounter ta_signals;
+  DailyTraffic daily;  // RSSAC002
+  // Day() of the last second seen; the worker's own, never read by readers.
+  uint32_t day_second = 0;
+  int32_t day_of_second = -1;
   KeyCounter<kImageSlots> answered_by_image;
   // Transport-level events.
   std::atomic<uint64_t> tcp_accepted = 0;
@@ -128,6 +137,11 @@ class StatsRegistry {
   explicit StatsRegistry(const TaSignalLimits& limits = {}, const LabClock* clock = nullptr);
   WorkerStats* Add();
   StatsSnapshot Snapshot() const;
+  // RSSAC002: one day's counters summed over the workers; the days they hold.
+  DailyTotals Daily(int32_t day) const;
+  std::vector<int32_t> DaysHeld() const;
+  // Today by rootd's clock.
+  int32_t Today() const;
 
  private:
   SignalContext signal_context_;

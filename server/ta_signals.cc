@@ -1,8 +1,6 @@
 #include "server/ta_signals.h"
 
 #include <algorithm>
-#include <bit>
-#include <cmath>
 #include <set>
 
 #include "server/stats.h"
@@ -60,32 +58,6 @@ std::string TaSetKey::TagsText() const {
   std::string out;
   for (int i = 0; i < tag_count; ++i) out += (i ? " " : "") + std::to_string(tags[i]);
   return out;
-}
-
-void SourceSketch::Add(uint64_t hash) {
-  const size_t index = hash >> (64 - kBits);
-  const uint64_t rest = hash << kBits;
-  const uint8_t rank = static_cast<uint8_t>(rest == 0 ? 64 - kBits + 1 : std::countl_zero(rest) + 1);
-  std::atomic<uint8_t>& reg = registers_[index];
-  if (rank > reg.load(kRelaxed)) reg.store(rank, kRelaxed);
-}
-
-void SourceSketch::MaxInto(Registers* merged) const {
-  for (int i = 0; i < kRegisters; ++i) (*merged)[i] = std::max((*merged)[i], registers_[i].load(kRelaxed));
-}
-
-// Flajolet et al. (2007), with their linear-counting correction for small cardinalities.
-uint64_t SourceSketch::Estimate(const Registers& registers) {
-  constexpr double m = kRegisters;
-  double sum = 0;
-  int zeros = 0;
-  for (uint8_t r : registers) {
-    sum += std::ldexp(1.0, -r);
-    zeros += r == 0;
-  }
-  double estimate = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / zeros);
-  return static_cast<uint64_t>(std::llround(estimate));
 }
 
 TaSignalCounter::TaSignalCounter(const TaSignalLimits& limits)

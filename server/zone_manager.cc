@@ -1,5 +1,7 @@
 #include "server/zone_manager.h"
 
+#include <filesystem>
+
 #include "server/log.h"
 #include "zone/signature_verifier.h"
 #include "zone/text.h"
@@ -129,7 +131,15 @@ void ZoneManager::Prepare(absl::Time next) {
   if (image.ok()) prepared_ = Prepared{base_, upcoming->bundle.id, *image};
 }
 
+void ZoneManager::RecordLoad(const std::string& zone_path, absl::Time requested) {
+  std::error_code error;
+  const uintmax_t bytes = std::filesystem::file_size(zone_path, error);
+  status_.loads.push_back(LoadEvent{clock_.Now(), base_->serial(), absl::Now() - requested, error ? 0 : bytes});
+  if (status_.loads.size() > ZoneStatus::kMaxLoadEvents) status_.loads.erase(status_.loads.begin());
+}
+
 absl::Status ZoneManager::Load() {
+  const absl::Time requested = absl::Now();
   std::lock_guard reload_lock(reload_mutex_);
   absl::StatusOr<Loaded> loaded = LoadFiles(source_.zone.zone_path);
   if (!loaded.ok()) {
@@ -150,12 +160,14 @@ absl::Status ZoneManager::Load() {
     ServeDueBundle(/*force=*/true, absl::Now());
     // A bundle refused at start: the zone file's own keys serve until a bundle fits.
     if (publisher_.current() == nullptr) publisher_.Publish(base_);
+    RecordLoad(source_.zone.zone_path, requested);
   }
   bundle_thread_ = std::thread([this] { RunBundleThread(); });
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
+  const absl::Time requested = absl::Now();
   std::lock_guard reload_lock(reload_mutex_);
   std::string path;
   {
@@ -195,6 +207,7 @@ absl::StatusOr<std::string> ZoneManager::Reload(const std::string& zone_path) {
   status_.loaded_at = absl::Now();
   status_.load_time = loaded->load_time;
   ++status_.reloads_ok;
+  RecordLoad(path, requested);
   status_.last_reload = Cat(FormatUtc(absl::Now()), " ok: ", summary);
   wake_.notify_all();  // the next bundle boundary may have moved
   return summary;

@@ -32,6 +32,14 @@ struct ZoneSource {
   std::vector<std::string> skrs;   // SKR files, in any order
 };
 
+// One zone version published (RSSAC002 load-time and zone-size).
+struct LoadEvent {
+  absl::Time at;             // by rootd's clock, when every worker served it
+  uint32_t serial = 0;
+  absl::Duration load_time;  // from the load or reload request to every worker serving it
+  uint64_t zone_bytes = 0;   // the zone file's size
+};
+
 // What the zone manager reports (rootctl status).
 struct ZoneStatus {
   std::shared_ptr<const zone::ZoneImage> image;  // null before the first load
@@ -55,6 +63,9 @@ struct ZoneStatus {
   // what a monitor alerts on before validators start failing.
   absl::Time zone_signatures_expire = absl::InfiniteFuture();
   absl::Time bundle_signatures_expire = absl::InfiniteFuture();
+  // The last kMaxLoadEvents loads and reloads that published a zone, oldest first.
+  static constexpr size_t kMaxLoadEvents = 64;
+  std::vector<LoadEvent> loads;
   // From when the last swap was due (the bundle's inception, or the command) to no worker
   // reading the previous image.
   absl::Duration last_swap_latency;
@@ -101,6 +112,8 @@ class ZoneManager {
     absl::Time signatures_expire;  // the zone file's earliest; InfiniteFuture if not verified
   };
   absl::StatusOr<Loaded> LoadFiles(const std::string& zone_path) const;
+  // After a load or reload has been published, with mutex_ held.
+  void RecordLoad(const std::string& zone_path, absl::Time requested);
   // The image to serve now from `base` and `schedule`; sets *bundle and *refused. Called with
   // mutex_ held.
   std::shared_ptr<const zone::ZoneImage> ImageFor(const std::shared_ptr<const zone::ZoneImage>& base,

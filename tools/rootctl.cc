@@ -30,6 +30,8 @@ constexpr char kUsage[] =
     "                  RFC 8145 trust-anchor signals per day: the sets reported, their sources and\n"
     "                  queries, and the share of sources trusting only the old KSK, only the new one,\n"
     "                  or both (default KSKs 20326 and 38696); --svg FILE writes that as a chart\n"
+    "  rssac002 [DATE]  the RSSAC002 v5 documents of a day (YYYY-MM-DD; default today by rootd's\n"
+    "                  clock): traffic volume and sizes, RCODEs, unique sources, load time, zone size\n"
     "The socket defaults to $ROOTD_CONTROL, else ./.state/rootd.ctl (rootd's default).\n";
 
 }  // namespace
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
         if (request.command.empty()) {
           request.command = word;
         } else if (request.command == "reload" || request.command == "clock" || request.command == "bundle" ||
-                   request.command == "ta-report") {
+                   request.command == "ta-report" || request.command == "rssac002") {
           request.argument += request.argument.empty() ? word : " " + word;
         } else {
           return false;
@@ -61,7 +63,8 @@ int main(int argc, char** argv) {
       });
   if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (request.command != "status" && request.command != "stats" && request.command != "reload" &&
-      request.command != "clock" && request.command != "bundle" && request.command != "ta-report") {
+      request.command != "clock" && request.command != "bundle" && request.command != "ta-report" &&
+      request.command != "rssac002") {
     std::fputs(kUsage, stderr);
     return 2;
   }

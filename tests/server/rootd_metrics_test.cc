@@ -1,5 +1,6 @@
-// The Prometheus endpoint against real clients: curl, promtool's linter, the Python client's
-// parser (Debian's python3-prometheus-client) and a real Prometheus server scraping it.
+// Root-server metrics against real clients: the Prometheus endpoint with curl, promtool's
+// linter, the Python client's parser (Debian's python3-prometheus-client) and a real
+// Prometheus server scraping it; the RSSAC002 documents with a YAML parser (python3-yaml).
 #include <chrono>
 #include <thread>
 
@@ -130,6 +131,57 @@ TEST_F(RootdMetricsTest, PrometheusScrapesIt) {
   RunCommand("kill $(cat " + dir_ + "/prometheus.pid) 2>/dev/null");
   EXPECT_THAT(answer, HasSubstr("\"job\":\"rootd\"")) << answer << ReadFileText(dir_ + "/prometheus.log");
   EXPECT_THAT(answer, HasSubstr(",\"1\"]")) << answer;  // one DNSKEY response
+}
+
+// A day of queries on the lab clock; when the clock passes midnight the day's six documents
+// are written, parse as YAML, carry RSSAC002's field names and the counts rootctl showed.
+TEST(RootdRssac002Test, TheDaysDocumentsAreWrittenWhenItEnds) {
+  const uint16_t port = FreePort();
+  const std::string dir = MakeTempDir("rssac002");
+  RootdProcess server(dir,
+                      {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--clock",
+                       "2017-08-25T12:00:00Z", "--listen", "127.0.0.1", "--listen", "::1", "--identity", "lab1",
+                       "--rssac002-dir", dir + "/rssac002"},
+                      port);
+  ASSERT_TRUE(server.WaitReady()) << server.Log();
+  for (const char* source : {"127.0.0.2", "127.0.0.3"}) {
+    RunCommand(std::string("dig -b ") + source + " @127.0.0.1 -p " + std::to_string(port) + " +tries=1 +time=3 . SOA");
+  }
+  RunCommand("dig @::1 -p " + std::to_string(port) + " +tries=1 +time=3 +tcp no-such-tld. A");
+  const std::string rootctl = BinaryDir() + "/tools/rootctl --socket " + server.control_socket();
+  const std::string today = RunCommand(rootctl + " rssac002").output;
+  EXPECT_THAT(today, HasSubstr("---\nversion: rssac002v5\nservice: lab1\nstart-period: 2017-08-25T00:00:00Z\n"
+                               "metric: traffic-volume\n"));
+  EXPECT_THAT(today, HasSubstr("dns-tcp-queries-received-ipv6: 1\n"));
+  EXPECT_THAT(today, HasSubstr("metric: rcode-volume\n0: "));
+  EXPECT_THAT(today, HasSubstr("\n3: 1\n"));  // the NXDOMAIN
+  EXPECT_THAT(RunCommand(rootctl + " rssac002 2017-08-20").output, HasSubstr("no counters held for 2017-08-20"));
+
+  RunCommand(rootctl + " clock set 2017-08-26T00:00:01Z");
+  const std::string file = dir + "/rssac002/lab1-20170825-traffic-volume.yaml";
+  for (int i = 0; i < 50 && ReadFileText(dir + "/rssac002/lab1-20170825-zone-size.yaml").empty(); ++i) {  // <= 5 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // The file holds the day as it ended: what rootctl says of that day now.
+  EXPECT_EQ(ReadFileText(file), RunCommand(rootctl + " rssac002 2017-08-25").output.substr(0, ReadFileText(file).size()));
+  const CommandResult parsed = RunCommand(
+      "cd " + dir + "/rssac002 && /usr/bin/python3 -c 'import yaml, glob\n"
+      "for path in sorted(glob.glob(\"lab1-20170825-*.yaml\")):\n"
+      "  d = yaml.safe_load(open(path))\n"
+      "  assert d[\"version\"] == \"rssac002v5\" and d[\"service\"] == \"lab1\", d\n"
+      "  m = d[\"metric\"]\n"
+      "  if m == \"traffic-volume\": print(m, d[\"dns-tcp-queries-received-ipv6\"], d[\"dns-tcp-responses-sent-ipv6\"])\n"
+      "  if m == \"unique-sources\": print(m, d[\"num-sources-ipv6\"], d[\"num-sources-ipv6-aggregate\"])\n"
+      "  if m == \"load-time\": print(m, list(d.keys())[-1])\n"
+      "  if m == \"zone-size\": print(m, d[2017082100])\n"
+      "  if m == \"traffic-sizes\": print(m, sorted(k for k in d if k.endswith(\"sizes\")))\n"
+      "  if m == \"rcode-volume\": print(m, d[3])'");
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.output;
+  EXPECT_EQ(parsed.output,
+            "load-time 2017082100\nrcode-volume 1\n"
+            "traffic-sizes ['tcp-request-sizes', 'tcp-response-sizes', 'udp-request-sizes', 'udp-response-sizes']\n"
+            "traffic-volume 1 1\nunique-sources 1 1\n"
+            "zone-size " + std::to_string(ReadFileText(Zones() + "/root.zone").size()) + "\n");
 }
 
 }  // namespace
