@@ -16,6 +16,7 @@
 namespace rootd::tools {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -38,13 +39,6 @@ zone::SignedKeyResponse Read(const std::string& path) {
   absl::StatusOr<zone::SignedKeyResponse> skr = zone::ReadSkrFile(path);
   EXPECT_TRUE(skr.ok()) << skr.status();
   return skr.ok() ? *std::move(skr) : zone::SignedKeyResponse{};
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // "CHECK@BUNDLE" per finding of `severity`, in report order: what the tables compare.
@@ -126,8 +120,8 @@ TEST(SkrLint, RealFilesHaveNoErrors) {
 // Modified copies of the real files, each caught by the named checks and only by them.
 TEST(SkrLint, ModifiedFilesCaughtByTheRightCheck) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
-  const std::string q2 = ReadText(SkrFile(kQ2));
-  const std::string q3 = ReadText(SkrFile(kQ3));
+  const std::string q2 = ReadFileText(SkrFile(kQ2));
+  const std::string q3 = ReadFileText(SkrFile(kQ3));
   struct Case {
     const char* name;
     std::string text;
@@ -189,7 +183,7 @@ TEST(SkrLint, ModifiedFilesCaughtByTheRightCheck) {
 TEST(SkrLint, HoldDownDependsOnWhatTheFilesShow) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
   const std::string alone =
-      WriteTemp(Replace(ReadText(SkrFile(kQ3)), "<KeyTag>19036</KeyTag>", "<KeyTag>20326</KeyTag>", 3), "alone.xml");
+      WriteTemp(Replace(ReadFileText(SkrFile(kQ3)), "<KeyTag>19036</KeyTag>", "<KeyTag>20326</KeyTag>", 3), "alone.xml");
   struct Case {
     const char* name;
     std::string file, previous;
@@ -249,7 +243,7 @@ TEST(SkrLint, CommandLine) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
   const std::string skrtool = rootd::testing::BinaryDir() + "/tools/skrtool";
   const std::string removed =
-      WriteTemp(Cut(ReadText(SkrFile(kQ2)), "<ResponseBundle ", "</ResponseBundle>", 5), "cli_bundle_removed.xml");
+      WriteTemp(Cut(ReadFileText(SkrFile(kQ2)), "<ResponseBundle ", "</ResponseBundle>", 5), "cli_bundle_removed.xml");
   struct Case {
     const char* name;
     std::string args;

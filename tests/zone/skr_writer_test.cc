@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "tests/test_paths.h"
 #include "zone/rr_types.h"
@@ -15,16 +13,10 @@
 namespace rootd::zone {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::HasSubstr;
 
 std::string SkrDir() { return rootd::testing::SharedDataDir() + "/skr"; }
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<std::string> RealSkrFiles() {
   std::vector<std::string> out;
@@ -83,7 +75,7 @@ TEST(SkrWriter, RealCeremonyFilesRoundTrip) {
     ASSERT_TRUE(again.ok()) << again.status();
     ExpectSameSkr(*read, *again);
     if (file.find("skr-root-2017-") != std::string::npos) {
-      EXPECT_EQ(*written, ReadText(file));
+      EXPECT_EQ(*written, ReadFileText(file));
       ++exact;
     }
   }
