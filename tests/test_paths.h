@@ -1,4 +1,4 @@
-// Where tests and benchmarks find their data.
+// Where tests and benchmarks find their data, and reading and writing it.
 #pragma once
 #include <string>
 
@@ -9,5 +9,9 @@ std::string SharedDataDir();
 // The repository's own source tree and the build tree.
 std::string SourceDir();
 std::string BinaryDir();
+
+// A whole file as it is (empty if it cannot be read); a file written whole, replacing it.
+std::string ReadFileText(const std::string& path);
+void WriteFileText(const std::string& path, const std::string& text);
 
 }  // namespace rootd::testing

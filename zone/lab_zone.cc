@@ -269,12 +269,10 @@ uint32_t SerialFromDate(absl::Time now) {
 }
 
 absl::StatusOr<std::vector<SigningKey>> KeysFromSpecs(const std::vector<LabKeySpec>& specs, uint64_t seed,
-                                                      std::string_view role, uint16_t flags) {
+                                                      LabKeyRole role) {
   std::vector<SigningKey> out;
   for (size_t i = 0; i < specs.size(); ++i) {
-    const uint16_t f = specs[i].revoked ? static_cast<uint16_t>(flags | dns::kDnskeyRevoke) : flags;
-    absl::StatusOr<SigningKey> key =
-        SigningKey::FromSeed(specs[i].algorithm, f, SeedBytes(seed), Cat(role, "-", i + 1), specs[i].rsa_bits);
+    absl::StatusOr<SigningKey> key = LabKeyFromSeed(seed, role, static_cast<int>(i + 1), specs[i]);
     if (!key.ok()) return key.status();
     out.push_back(*std::move(key));
   }
@@ -284,9 +282,9 @@ absl::StatusOr<std::vector<SigningKey>> KeysFromSpecs(const std::vector<LabKeySp
 // `given` if there are any, else keys generated from `specs`.
 absl::StatusOr<std::vector<SigningKey>> GivenOrGeneratedKeys(const std::vector<SigningKey>& given,
                                                              const std::vector<LabKeySpec>& specs, uint64_t seed,
-                                                             std::string_view role, uint16_t flags) {
+                                                             LabKeyRole role) {
   if (!given.empty()) return given;
-  return KeysFromSpecs(specs, seed, role, flags);
+  return KeysFromSpecs(specs, seed, role);
 }
 
 // The zone's records in output order: the apex first (SOA leading), every RRset followed by
@@ -308,6 +306,13 @@ std::vector<Record> OutputOrder(const Zone& zone) {
 }
 
 }  // namespace
+
+absl::StatusOr<SigningKey> LabKeyFromSeed(uint64_t seed, LabKeyRole role, int number, const LabKeySpec& spec) {
+  const bool ksk = role == LabKeyRole::kKsk;
+  const uint16_t flags = static_cast<uint16_t>((ksk ? kKskFlags : kZskFlags) | (spec.revoked ? dns::kDnskeyRevoke : 0));
+  return SigningKey::FromSeed(spec.algorithm, flags, SeedBytes(seed), Cat(ksk ? "ksk" : "zsk", "-", number),
+                              spec.rsa_bits);
+}
 
 std::string Punycode(const std::vector<uint32_t>& input) {
   constexpr uint32_t kBase = 36, kTmin = 1, kTmax = 26, kSkew = 38, kDamp = 700;
@@ -398,11 +403,11 @@ absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options) {
                                                                 options.expiration.value_or(options.now + absl::Hours(24 * 14)));
 
   absl::StatusOr<std::vector<SigningKey>> ksks =
-      GivenOrGeneratedKeys(options.ksks, options.ksk_specs, options.seed, "ksk", kKskFlags);
+      GivenOrGeneratedKeys(options.ksks, options.ksk_specs, options.seed, LabKeyRole::kKsk);
   if (!ksks.ok()) return ksks.status();
   lab.ksks = *std::move(ksks);
   absl::StatusOr<std::vector<SigningKey>> zsks =
-      GivenOrGeneratedKeys(options.zsks, options.zsk_specs, options.seed, "zsk", kZskFlags);
+      GivenOrGeneratedKeys(options.zsks, options.zsk_specs, options.seed, LabKeyRole::kZsk);
   if (!zsks.ok()) return zsks.status();
   lab.zsks = *std::move(zsks);
   if (lab.ksks.empty() || lab.zsks.empty()) return absl::InvalidArgumentError("need at least one KSK and one ZSK");

@@ -60,6 +60,14 @@ struct LabZone {
 
 absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options);
 
+enum class LabKeyRole : uint8_t { kKsk, kZsk };
+
+// The `number`th (1-based) KSK or ZSK derived from `seed`, as GenerateLabZone derives key i+1 of
+// its ksk_specs / zsk_specs: whoever holds the seed holds the lab zone's keys, and more of the
+// same series (lab_rollover.h's KSK-B and ZSK-2 are number 2). Flags 257 or 256, with REVOKE
+// when `spec.revoked` (the flags do not enter the derivation: the revoked key is the same key).
+absl::StatusOr<SigningKey> LabKeyFromSeed(uint64_t seed, LabKeyRole role, int number, const LabKeySpec& spec = {});
+
 // The TLD labels for a seed: real ccTLDs, gTLDs, brand TLDs and IDN (xn--) TLDs from a
 // built-in list, then more generated from the seed; net is always included. Canonical order.
 std::vector<std::string> LabTldLabels(uint64_t seed, int count);

@@ -171,18 +171,10 @@ absl::StatusOr<SignedKeyResponse> XmlSkrReader::Read(std::string_view text) {
 
 absl::StatusOr<SkrPolicy> XmlSkrReader::Policy(const xmlNode* node) const {
   SkrPolicy p;
-  const std::pair<const char*, absl::Duration*> durations[] = {
-      {"PublishSafety", &p.publish_safety},
-      {"RetireSafety", &p.retire_safety},
-      {"MaxSignatureValidity", &p.max_signature_validity},
-      {"MinSignatureValidity", &p.min_signature_validity},
-      {"MaxValidityOverlap", &p.max_validity_overlap},
-      {"MinValidityOverlap", &p.min_validity_overlap},
-  };
-  for (const auto& [name, out] : durations) {
+  for (const auto& [name, field] : kSkrPolicyDurations) {
     absl::StatusOr<absl::Duration> d = Field(node, name, ParseXsdDuration);
     if (!d.ok()) return d.status();
-    *out = *d;
+    p.*field = *d;
   }
   // The schema allows several <SignatureAlgorithm>s; the ceremonies write one, the first is kept.
   absl::StatusOr<const xmlNode*> algorithm = Child(node, "SignatureAlgorithm");

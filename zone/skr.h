@@ -24,6 +24,22 @@ struct SkrPolicy {
   uint8_t algorithm = 0;
   uint32_t rsa_size = 0, rsa_exponent = 0;  // RSA algorithms
   uint32_t ecdsa_size = 0;                  // ECDSA algorithms
+
+  friend bool operator==(const SkrPolicy&, const SkrPolicy&) = default;
+};
+
+// The policy's durations by their XML element names, in the schema's order (reader and writer).
+struct SkrPolicyDuration {
+  const char* element;
+  absl::Duration SkrPolicy::*field;
+};
+inline constexpr SkrPolicyDuration kSkrPolicyDurations[] = {
+    {"PublishSafety", &SkrPolicy::publish_safety},
+    {"RetireSafety", &SkrPolicy::retire_safety},
+    {"MaxSignatureValidity", &SkrPolicy::max_signature_validity},
+    {"MinSignatureValidity", &SkrPolicy::min_signature_validity},
+    {"MaxValidityOverlap", &SkrPolicy::max_validity_overlap},
+    {"MinValidityOverlap", &SkrPolicy::min_validity_overlap},
 };
 
 struct SkrBundle {

@@ -82,18 +82,6 @@ uint16_t FreePort() {
   return 0;
 }
 
-std::string ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFileText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
 std::string MakeTempDir(const std::string& name) {
   std::string dir = ::testing::TempDir() + "/rootd_" + name + "_" + std::to_string(getpid());
   RunCommand("rm -rf '" + dir + "'");

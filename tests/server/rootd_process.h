@@ -9,15 +9,13 @@
 #include <vector>
 
 #include "tests/run_command.h"
+#include "tests/test_paths.h"
 
 namespace rootd::testing {
 
 // A port free on 127.0.0.1 and ::1 for UDP and TCP (at the time of the call).
 uint16_t FreePort();
 
-
-std::string ReadFileText(const std::string& path);
-void WriteFileText(const std::string& path, const std::string& text);
 
 // A fresh directory under the test temp dir.
 std::string MakeTempDir(const std::string& name);

@@ -9,11 +9,14 @@
 
 #include "tests/run_command.h"
 #include "tests/test_paths.h"
+#include "zone/lab_rollover.h"
+#include "zone/skr_writer.h"
 #include "zone/text.h"
 
 namespace rootd::tools {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -36,13 +39,6 @@ zone::SignedKeyResponse Read(const std::string& path) {
   absl::StatusOr<zone::SignedKeyResponse> skr = zone::ReadSkrFile(path);
   EXPECT_TRUE(skr.ok()) << skr.status();
   return skr.ok() ? *std::move(skr) : zone::SignedKeyResponse{};
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // "CHECK@BUNDLE" per finding of `severity`, in report order: what the tables compare.
@@ -124,8 +120,8 @@ TEST(SkrLint, RealFilesHaveNoErrors) {
 // Modified copies of the real files, each caught by the named checks and only by them.
 TEST(SkrLint, ModifiedFilesCaughtByTheRightCheck) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
-  const std::string q2 = ReadText(SkrFile(kQ2));
-  const std::string q3 = ReadText(SkrFile(kQ3));
+  const std::string q2 = ReadFileText(SkrFile(kQ2));
+  const std::string q3 = ReadFileText(SkrFile(kQ3));
   struct Case {
     const char* name;
     std::string text;
@@ -187,7 +183,7 @@ TEST(SkrLint, ModifiedFilesCaughtByTheRightCheck) {
 TEST(SkrLint, HoldDownDependsOnWhatTheFilesShow) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
   const std::string alone =
-      WriteTemp(Replace(ReadText(SkrFile(kQ3)), "<KeyTag>19036</KeyTag>", "<KeyTag>20326</KeyTag>", 3), "alone.xml");
+      WriteTemp(Replace(ReadFileText(SkrFile(kQ3)), "<KeyTag>19036</KeyTag>", "<KeyTag>20326</KeyTag>", 3), "alone.xml");
   struct Case {
     const char* name;
     std::string file, previous;
@@ -247,7 +243,7 @@ TEST(SkrLint, CommandLine) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
   const std::string skrtool = rootd::testing::BinaryDir() + "/tools/skrtool";
   const std::string removed =
-      WriteTemp(Cut(ReadText(SkrFile(kQ2)), "<ResponseBundle ", "</ResponseBundle>", 5), "cli_bundle_removed.xml");
+      WriteTemp(Cut(ReadFileText(SkrFile(kQ2)), "<ResponseBundle ", "</ResponseBundle>", 5), "cli_bundle_removed.xml");
   struct Case {
     const char* name;
     std::string args;
@@ -274,6 +270,36 @@ TEST(SkrLint, CommandLine) {
     EXPECT_EQ(r.exit_code, c.exit_code) << r.output;
     EXPECT_THAT(r.output, HasSubstr(c.output));
   }
+}
+
+// The lab rollover quarter (zone/lab_rollover.h's kLabQuarter: normal, zsk-roll, publish, roll,
+// revoke-zsk-roll, revoke, remove x3, 10-day slots), written as XML and read back, passes lint with
+// the lab's 10-day hold-down: KSK-B signs (roll) one slot after it is published. What remains are
+// the two DNSKEY-SIZE warnings of the revocation bundles (1700 and 1425 octets). With the RFC's 30
+// days, B signs alone too early in slots 4 and 5.
+TEST(SkrLint, LabRolloverQuarterIsCleanWithALabHoldDown) {
+  absl::StatusOr<zone::LabRolloverKeys> keys = zone::LabRolloverKeys::FromSeed(3);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  absl::StatusOr<zone::SignedKeyResponse> made = zone::MakeLabSkr(*keys);
+  ASSERT_TRUE(made.ok()) << made.status();
+  absl::StatusOr<std::string> xml = zone::WriteSkrXml(*made);
+  ASSERT_TRUE(xml.ok()) << xml.status();
+  const std::string path = WriteTemp(*xml, "lab_rollover.skr.xml");
+
+  const SkrLintReport lab = Lint(path, "", absl::Hours(24 * 10));
+  EXPECT_THAT(Errors(lab), IsEmpty());
+  EXPECT_THAT(Warnings(lab), ElementsAre("DNSKEY-SIZE@5", "DNSKEY-SIZE@6"));
+  std::string reasons;
+  for (const SkrLintFinding& f : lab.findings) reasons += f.ToString() + "\n";
+  EXPECT_THAT(reasons, HasSubstr("bundle 5 (5-revoke-zsk-roll): the . DNSKEY response with DO is 1700 octets"));
+  EXPECT_THAT(reasons, HasSubstr("bundle 6 (6-revoke): the . DNSKEY response with DO is 1425 octets"));
+
+  EXPECT_THAT(Errors(Lint(path)), ElementsAre("RFC5011-HOLD-DOWN@4", "RFC5011-HOLD-DOWN@5"));
+
+  const rootd::testing::CommandResult r = rootd::testing::RunCommand(
+      Cat(rootd::testing::BinaryDir(), "/tools/skrtool lint ", path, " --hold-down P10D 2>&1"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("9 bundles, 0 errors, 2 warnings: OK"));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 namespace rootd::tools {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -75,13 +76,6 @@ std::string WriteFlipped(std::string text, std::string_view marker, int n, const
     c = static_cast<char>(c ^ 1);
   }
   return WriteTemp(text, name);
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 TEST(SkrShow, TimelineOf2017Q3) {
@@ -207,7 +201,7 @@ TEST(SkrVerify, RealFilesAndKnotSamplesVerify) {
 
 TEST(SkrVerify, NamesTheBundleOfEachProblem) {
   if (!HaveSharedData()) GTEST_SKIP() << "no shared SKR data";
-  const std::string good = ReadText(Q3File());
+  const std::string good = ReadFileText(Q3File());
   struct Case {
     const char* name;
     std::string file;
@@ -252,7 +246,7 @@ TEST(SkrTool, ExitStatus) {
   EXPECT_EQ(show.exit_code, 0);
   EXPECT_THAT(show.output, HasSubstr("\"format\":\"knot-text\""));
   const std::string bad =
-      WriteFlipped(ReadText(good), "RRSIG DNSKEY 8 0 172800 20261227075321 (\n\t\t\t\t20261206062321 56381 .\n\t\t\t\t",
+      WriteFlipped(ReadFileText(good), "RRSIG DNSKEY 8 0 172800 20261227075321 (\n\t\t\t\t20261206062321 56381 .\n\t\t\t\t",
                    1, "knot_flipped.txt");
   const rootd::testing::CommandResult verify = rootd::testing::RunCommand(tool + " verify " + bad);
   EXPECT_EQ(verify.exit_code, 1);

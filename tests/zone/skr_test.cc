@@ -17,6 +17,7 @@
 namespace rootd::zone {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
@@ -28,13 +29,6 @@ std::string Q3File() { return SkrDir() + "/skr-root-2017-q3-0-c_to_d.xml"; }
 
 absl::Time Utc(int y, int m, int d, int h = 0, int min = 0, int s = 0) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, h, min, s), absl::UTCTimeZone());
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::vector<std::string> SharedFiles(std::string_view prefix) {
@@ -173,7 +167,7 @@ TEST(SkrXml, RefusesKsrs) {
 
 TEST(SkrXml, RefusesMalformedFilesNamingLineAndElement) {
   if (!std::filesystem::exists(Q3File())) GTEST_SKIP() << "no " << Q3File();
-  const std::string good = ReadText(Q3File());
+  const std::string good = ReadFileText(Q3File());
   ExpectRefused(
       {
           {"missing Expiration", ReplaceFirst(good, "<Expiration>2017-07-22T00:00:00+00:00</Expiration>", ""),
@@ -246,9 +240,9 @@ TEST(KnotSkr, ReadsKeymgrZskRollSample) {
 }
 
 TEST(KnotSkr, RefusesMalformedFiles) {
-  const std::string good = ReadText(SampleDir() + "/skr_knot_rsa.valid");
+  const std::string good = ReadFileText(SampleDir() + "/skr_knot_rsa.valid");
   ASSERT_FALSE(good.empty());
-  const std::string ksr = ReadText(SampleDir() + "/ksr_knot_rsa.refused");
+  const std::string ksr = ReadFileText(SampleDir() + "/ksr_knot_rsa.refused");
   ExpectRefused(
       {
           {"a KSR", ksr, "k.txt:1: a KSR, not an SKR"},

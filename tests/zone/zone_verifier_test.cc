@@ -16,21 +16,15 @@
 namespace rootd::zone {
 namespace {
 
+using ::rootd::testing::ReadFileText;
 using ::testing::HasSubstr;
 
 const absl::Time kInWindow = absl::FromCivil(absl::CivilSecond(2017, 8, 25, 0, 0, 0), absl::UTCTimeZone());
 
 std::string ZonesDir() { return rootd::testing::SharedDataDir() + "/zones"; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 const std::string& RootZoneText() {
-  static const std::string* text = new std::string(ReadFile(ZonesDir() + "/root.zone"));
+  static const std::string* text = new std::string(ReadFileText(ZonesDir() + "/root.zone"));
   return *text;
 }
 
