@@ -11,13 +11,16 @@
 namespace rootd::dataplane {
 namespace {
 
+// Ethernet II: destination MAC, source MAC, EtherType; an 802.1Q tag (TPID 0x8100, TCI) goes
+// before the EtherType.
+constexpr size_t kMacSize = 6;
 constexpr size_t kEthernetSize = 14;
 constexpr size_t kVlanTagSize = 4;
-constexpr size_t kMacSize = 6;
+constexpr uint16_t kEtherTypeVlan = 0x8100;
+// The EtherTypes we parse; any other is the kernel's (kNotIp).
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-constexpr size_t kIpv4MinHeaderSize = 20;
+constexpr size_t kIpv4MinHeaderSize = 20;  // without options: also the reply's
 constexpr size_t kIpv6HeaderSize = 40;
 constexpr size_t kUdpHeaderSize = 8;
 constexpr uint8_t kReplyHopLimit = 64;  // Linux's default TTL and hop limit
