@@ -65,9 +65,9 @@ inline uint64_t ChecksumAdd(uint64_t sum, const uint8_t* data, size_t size) {
   return folded;
 }
 
-// Adds one 16-bit field (host order) to a partial sum, as if it stood in the summed data.
-// (Computed in registers: a sum over a header just written octet by octet would reload it and
-// stall store forwarding.)
+// Adds one 16-bit field (host order) to a partial sum, as if it stood in the summed data. Sum a
+// header being written from its fields this way: summing its octets right after storing them
+// one by one reloads them wider, which stalls store forwarding.
 inline uint64_t ChecksumAddWord(uint64_t sum, uint16_t value) {
   uint64_t native = value;
   if constexpr (std::endian::native == std::endian::little) native = static_cast<uint16_t>((value >> 8) | (value << 8));
