@@ -549,7 +549,9 @@ Plan Classify(const EngineConfig& config, const Request& request, size_t out_cap
   // RFC 7873 5.4: a query with only a COOKIE gets a cookie back.
   if (!p.has_question) return empty(p.has_client_cookie ? kRcodeNoError : kRcodeFormErr, false);
   if (p.qclass == dns::kClassIn) {
-    if (p.label_count == 1 && p.qtype == dns::kTypeNull) ParseTrustAnchorLabel(p.tld, p.tld_size, i);
+    // RFC 8145 5.1 asks for QTYPE NULL, but Unbound with QNAME minimisation (its default)
+    // sends its signal as `_ta-XXXX. A`: the label is the signal, whatever the type.
+    if (p.label_count == 1) ParseTrustAnchorLabel(p.tld, p.tld_size, i);
     switch (p.qtype) {
       case dns::kTypeAxfr:
       case dns::kTypeIxfr:
