@@ -18,7 +18,6 @@ using ::testing::Not;
 
 std::string Zones() { return SharedDataDir() + "/zones"; }
 std::string Skr(const std::string& name) { return SharedDataDir() + "/skr/" + name; }
-std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
 
 // The production SKR of 2017 Q3: its sixth bundle carries the very RRSIG(DNSKEY) of the real
 // root zone of 2017-08-21 (README of ../shared/data/skr).
@@ -33,11 +32,6 @@ std::vector<std::string> RealZoneArgs(const std::vector<std::string>& extra) {
   return args;
 }
 
-std::vector<uint8_t> DnskeyWithDo(uint16_t port) {
-  std::optional<std::vector<uint8_t>> response = UdpExchange(port, MakeWireQuery(0x2a2a, ".", 48, 4096, true), 3000);
-  return response.value_or(std::vector<uint8_t>{});
-}
-
 class RootdBundleTest : public ::testing::Test {
  protected:
   std::unique_ptr<RootdProcess> Start(const std::string& name, const std::vector<std::string>& extra) {
@@ -47,7 +41,7 @@ class RootdBundleTest : public ::testing::Test {
     return server;
   }
   std::string Ctl(const RootdProcess& server, const std::string& command, int* status = nullptr) {
-    const CommandResult r = RunCommand(Rootctl() + " --socket " + server.control_socket() + " " + command);
+    const CommandResult r = server.Ctl(command);
     if (status != nullptr) *status = r.exit_code;
     return r.output;
   }

@@ -30,7 +30,6 @@ using ::testing::HasSubstr;
 constexpr uint32_t kRealSerial = 2017082100;
 
 std::string Zones() { return SharedDataDir() + "/zones"; }
-std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
 
 std::vector<std::string> RealZoneArgs() {
   return {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--at",
