@@ -31,7 +31,6 @@ using ::testing::HasSubstr;
 constexpr uint32_t kRealSerial = 2017082100;
 
 std::string Zones() { return SharedDataDir() + "/zones"; }
-std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
 
 std::vector<std::string> RealZoneArgs() {
   return {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--at",
@@ -380,7 +379,7 @@ TEST(RootdTaReportTest, SignalsFromSeveralSourcesAreReportedPerSetAndDay) {
   kdig("127.0.0.5", "_ta-4f66-9728. NULL");
   kdig("127.0.0.6", "+ednsopt=14:97284f66 . DNSKEY");  // unsorted in the option
   kdig("127.0.0.7", "+ednsopt=14:9728 . DNSKEY");
-  const std::string rootctl = BinaryDir() + "/tools/rootctl --socket " + server.control_socket();
+  const std::string rootctl = Rootctl() + " --socket " + server.control_socket();
   const std::string text = RunCommand(rootctl + " ta-report").output;
   EXPECT_THAT(text, HasSubstr("\n2017-08-25  _ta query\n  sources  queries  DNSKEY    key tags\n"
                               "        3        4  90ba1bb5  20326\n"

@@ -148,7 +148,7 @@ TEST(RootdRssac002Test, TheDaysDocumentsAreWrittenWhenItEnds) {
     RunCommand(std::string("dig -b ") + source + " @127.0.0.1 -p " + std::to_string(port) + " +tries=1 +time=3 . SOA");
   }
   RunCommand("dig @::1 -p " + std::to_string(port) + " +tries=1 +time=3 +tcp no-such-tld. A");
-  const std::string rootctl = BinaryDir() + "/tools/rootctl --socket " + server.control_socket();
+  const std::string rootctl = Rootctl() + " --socket " + server.control_socket();
   const std::string today = RunCommand(rootctl + " rssac002").output;
   EXPECT_THAT(today, HasSubstr("---\nversion: rssac002v5\nservice: lab1\nstart-period: 2017-08-25T00:00:00Z\n"
                                "metric: traffic-volume\n"));

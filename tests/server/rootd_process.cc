@@ -66,6 +66,26 @@ size_t SkipName(const std::vector<uint8_t>& m, size_t p) {
   return m.size() + 1;
 }
 
+// The name at `p` in wire form with compression pointers followed; nothing if it is malformed
+// (a pointer loop, a label past the end, a name over 255 octets).
+std::optional<std::string> ReadName(const std::vector<uint8_t>& m, size_t p) {
+  std::string name;
+  for (int jumps = 0; p < m.size() && jumps < 64;) {
+    const uint8_t len = m[p];
+    if ((len & 0xc0) == 0xc0) {
+      if (p + 1 >= m.size()) return std::nullopt;
+      p = size_t{len & 0x3fu} << 8 | m[p + 1];
+      ++jumps;
+      continue;
+    }
+    if (len > 63 || p + 1 + len > m.size() || name.size() + 1 + len > 255) return std::nullopt;
+    name.append(reinterpret_cast<const char*>(&m[p]), 1 + len);
+    if (len == 0) return name;
+    p += 1 + len;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 uint16_t FreePort() {
@@ -81,6 +101,8 @@ uint16_t FreePort() {
   }
   return 0;
 }
+
+std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
 
 std::string MakeTempDir(const std::string& name) {
   std::string dir = ::testing::TempDir() + "/rootd_" + name + "_" + std::to_string(getpid());
@@ -173,6 +195,10 @@ int64_t RootdProcess::RssKb() const {
 }
 
 std::string RootdProcess::Log() const { return ReadFileText(dir_ + "/rootd.log"); }
+
+CommandResult RootdProcess::Ctl(const std::string& command) const {
+  return RunCommand(Rootctl() + " --socket " + control_socket() + " " + command);
+}
 
 std::vector<uint8_t> MakeWireQuery(uint16_t id, const std::string& name, uint16_t qtype, uint16_t edns_size,
                                    bool dnssec_ok) {
@@ -322,6 +348,36 @@ std::optional<std::vector<uint8_t>> TcpReader::Next(int timeout_ms) {
     }
     buffer_.insert(buffer_.end(), chunk, chunk + n);
   }
+}
+
+std::vector<uint8_t> DnskeyWithDo(uint16_t port) {
+  std::optional<std::vector<uint8_t>> response = UdpExchange(port, MakeWireQuery(0x2a2a, ".", 48, 4096, true), 3000);
+  return response.value_or(std::vector<uint8_t>{});
+}
+
+std::vector<zone::Record> AnswerRecords(const std::vector<uint8_t>& m, uint16_t type) {
+  std::vector<zone::Record> out;
+  if (m.size() < 12) return out;
+  const int questions = m[4] << 8 | m[5], answers = m[6] << 8 | m[7];
+  size_t p = 12;
+  for (int i = 0; i < questions; ++i) p = SkipName(m, p) + 4;
+  for (int i = 0; i < answers; ++i) {
+    std::optional<std::string> owner = ReadName(m, p);
+    p = SkipName(m, p);
+    if (!owner || p + 10 > m.size()) return {};
+    zone::Record r;
+    r.owner = std::move(*owner);
+    r.type = static_cast<uint16_t>(m[p] << 8 | m[p + 1]);
+    r.rclass = static_cast<uint16_t>(m[p + 2] << 8 | m[p + 3]);
+    r.ttl = uint32_t{m[p + 4]} << 24 | uint32_t{m[p + 5]} << 16 | uint32_t{m[p + 6]} << 8 | m[p + 7];
+    const size_t length = size_t{m[p + 8]} << 8 | m[p + 9];
+    p += 10;
+    if (p + length > m.size()) return {};
+    r.rdata.assign(reinterpret_cast<const char*>(&m[p]), length);
+    p += length;
+    if (r.type == type) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& m) {

@@ -10,12 +10,15 @@
 
 #include "tests/run_command.h"
 #include "tests/test_paths.h"
+#include "zone/zone.h"
 
 namespace rootd::testing {
 
 // A port free on 127.0.0.1 and ::1 for UDP and TCP (at the time of the call).
 uint16_t FreePort();
 
+// The built rootctl binary.
+std::string Rootctl();
 
 // A fresh directory under the test temp dir.
 std::string MakeTempDir(const std::string& name);
@@ -37,6 +40,8 @@ class RootdProcess {
   int64_t RssKb() const;
 
   std::string Log() const;
+  // Runs the built rootctl against this server's control socket: `rootctl --socket S command`.
+  CommandResult Ctl(const std::string& command) const;
   std::string control_socket() const { return dir_ + "/rootd.ctl"; }
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
@@ -57,6 +62,13 @@ std::vector<uint8_t> MakeWireQuery(uint16_t id, const std::string& name, uint16_
 // `timeout_ms`.
 std::optional<std::vector<uint8_t>> UdpExchange(uint16_t port, const std::vector<uint8_t>& query, int timeout_ms,
                                                 bool ipv6 = false);
+
+// ". DNSKEY" with EDNS (4096 octets) and DO over UDP: the response, or empty after 3 s.
+std::vector<uint8_t> DnskeyWithDo(uint16_t port);
+
+// The answer-section records of `type` in `response`, names decompressed (the owner; RDATA
+// as sent: DNSSEC types carry no compressed names). Empty if the message does not parse.
+std::vector<zone::Record> AnswerRecords(const std::vector<uint8_t>& response, uint16_t type);
 
 // The SOA serial in the answer section of `response`, if any.
 std::optional<uint32_t> SoaSerial(const std::vector<uint8_t>& response);

@@ -30,8 +30,6 @@ using ::testing::UnorderedElementsAreArray;
 constexpr uint64_t kSeed = 11;
 constexpr uint16_t kBufferSizes[] = {512, 1232, 1452, 4096};  // classic, Flag Day 2020, Ethernet, common default
 
-std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
-
 // A record as the test compares them: type, TTL, RDATA (the owner is "." throughout).
 std::string Key(uint16_t type, uint32_t ttl, std::string_view rdata) {
   return std::to_string(type) + "/" + std::to_string(ttl) + "/" + std::string(rdata);
