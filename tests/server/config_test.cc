@@ -103,6 +103,10 @@ TEST(ConfigTest, ErrorsNameFileAndLine) {
       {"identity \"open\n", "t.conf:1: unterminated quoted value"},
       {"log_level loud\n", "t.conf:1: log_level: unknown log level"},
       {"verify_at yesterday\n", "t.conf:1: verify_at: expected an RFC 3339 time"},
+      {"dpdk_address 192.0.2.300\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address, got '192.0.2.300'"},
+      {"dpdk_address 192.0.2.1@53\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address"},
+      {"dpdk_queues 0\n", "t.conf:1: dpdk_queues: expected an integer in [1, 64], got '0'"},
+      {"dpdk_mtu 500\n", "t.conf:1: dpdk_mtu: 0 or at least 576, got 500"},
   };
   for (const Case& c : cases) {
     ServerConfig config;
@@ -164,21 +168,6 @@ TEST(ConfigTest, DataplaneSettingsFromFileAndFlags) {
 }
 
 TEST(ConfigTest, DataplaneSettingsAreValidated) {
-  struct Case {
-    const char* text;
-    const char* expected;
-  } cases[] = {
-      {"dpdk_address 192.0.2.300\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address, got '192.0.2.300'"},
-      {"dpdk_address 192.0.2.1@53\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address"},
-      {"dpdk_queues 0\n", "t.conf:1: dpdk_queues: expected an integer in [1, 64], got '0'"},
-      {"dpdk_mtu 500\n", "t.conf:1: dpdk_mtu: 0 or at least 576, got 500"},
-  };
-  for (const Case& c : cases) {
-    ServerConfig config;
-    const absl::Status s = ParseConfigText(c.text, "t.conf", &config);
-    ASSERT_FALSE(s.ok()) << c.text;
-    EXPECT_NE(std::string(s.message()).find(c.expected), std::string::npos) << s.message();
-  }
   ServerConfig config;
   config.dpdk_port = "net_pcap0";
   EXPECT_EQ(ValidateConfig(config).message(), "dpdk_port net_pcap0 needs at least one dpdk_address to answer on");
