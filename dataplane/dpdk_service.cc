@@ -71,7 +71,10 @@ absl::StatusOr<std::unique_ptr<DpdkService>> DpdkService::Create(const DpdkOptio
   if (!port.ok()) return port.status();
   service->port_ = std::move(*port);
   port_options.devargs = options.exception;
-  port_options.mtu = 0;
+  // The kernel's frames go out on the port: the TAP takes its MTU, so that TCP segments (and
+  // the kernel's path MTU) fit it.
+  port_options.mtu = service->port_->mtu();
+  port_options.offloads = false;
   absl::StatusOr<std::unique_ptr<Port>> exception = Port::Open(port_options);
   if (!exception.ok())
     return absl::Status(exception.status().code(), Cat("exception port: ", exception.status().message()));

@@ -67,10 +67,12 @@ absl::StatusOr<std::unique_ptr<Port>> Port::Open(const PortOptions& options) {
   // Checksum offloads, each used only if the device offers it; the lcore loop checks and
   // computes in software whatever is not offloaded.
   Offloads& o = port->offloads_;
-  o.rx_ip_checksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
-  o.rx_udp_checksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_UDP_CKSUM) != 0;
-  o.tx_ip_checksum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
-  o.tx_udp_checksum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
+  if (options.offloads) {
+    o.rx_ip_checksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0;
+    o.rx_udp_checksum = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_UDP_CKSUM) != 0;
+    o.tx_ip_checksum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
+    o.tx_udp_checksum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
+  }
   if (o.rx_ip_checksum) conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
   if (o.rx_udp_checksum) conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
   if (o.tx_ip_checksum) conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
@@ -99,9 +101,10 @@ absl::StatusOr<std::unique_ptr<Port>> Port::Open(const PortOptions& options) {
   }
   if (int e = rte_eth_dev_start(port->id_); e != 0) return EthError("start", port->name_, e);
   port->started_ = true;
-  // Promiscuous: frames to our MAC come anyway; this also takes those a switch floods to us
-  // while it learns, and it is what a TAP or af_packet port needs. Not every driver has it.
-  (void)rte_eth_promiscuous_enable(port->id_);
+  // All multicast: IPv6 neighbour discovery reaches the kernel (through the exception port) at
+  // solicited-node multicast MACs a NIC would filter out. Unicast needs nothing: the exception
+  // port has the port's MAC. Not every driver has it (a pcap file takes everything).
+  (void)rte_eth_allmulticast_enable(port->id_);
   if (int e = rte_eth_macaddr_get(port->id_, &port->mac_); e != 0) return EthError("MAC address", port->name_, e);
   uint16_t mtu = 0;
   if (options.mtu != 0) {

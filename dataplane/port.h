@@ -22,6 +22,9 @@ struct PortOptions {
   // The MTU to set; 0 keeps the device's. A device that cannot set it (a pcap file) still
   // takes it as the bound of the replies sent on it.
   uint16_t mtu = 0;
+  // Use the checksum offloads the device offers. Off for the exception port: the frames it
+  // carries are passed through, never checked or built, and a TAP's "offload" is software.
+  bool offloads = true;
   // Ring sizes: 1024 descriptors ride out a scheduling hiccup of the lcore at line rate on
   // 10G (about 70 us of minimum-size frames); ports that offer less get their maximum.
   uint16_t rx_descriptors = 1024;
