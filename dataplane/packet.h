@@ -42,12 +42,16 @@ enum class Reason : uint8_t {
   kIpFragment,       // IPv4 MF/offset or an IPv6 Fragment header (exception)
   kIpOptionsOrExt,   // IPv6 extension header not walked (exception)
   kNotUdp,           // TCP, ICMP, ICMPv6 (exception)
-  kNotOurAddress,    // destination is not one of ours: multicast/broadcast included (exception)
+  kNotOurAddress,    // destination is not one of ours: multicast/broadcast included, and a
+                     // query to our address in a multicast/broadcast Ethernet frame (exception)
   kNotOurPort,       // UDP to another port (exception: the kernel answers port unreachable)
   kTruncated,        // a header runs past the frame, or lengths disagree (drop)
   kBadIpChecksum,    // (drop)
   kBadUdpChecksum,   // (drop)
   kBadSourcePort,    // UDP source port 0 (drop)
+  kBadSourceAddress, // a source no reply may go to (drop): IPv4 0/8, 127/8, multicast, 255.255.255.255;
+                     // IPv6 ::, ::1, ff00::/8; or a multicast source MAC
+  kBadIpHeader,      // IP version not the EtherType's, or IPv4 header length under 20 (drop)
   kCount,
 };
 
@@ -90,10 +94,16 @@ struct BuiltReply {
   uint16_t l2_size = 0, l3_size = 0;  // for the mbuf's l2_len / l3_len (offload)
 };
 
+// The largest DNS response BuildReply takes: its reply frame (at most 18 + 40 + 8 octets of
+// headers) must fit BuiltReply's 16-bit sizes and an IP datagram.
+inline constexpr size_t kMaxReplyDnsSize = 65535 - 18 - 40 - 8;
+
 // The frame holds the query `query` describes, with its DNS response of `dns_size` octets
 // already written at query.dns_offset. Writes the reply's headers right before it: MACs
 // swapped, VLAN tag kept, addresses and ports swapped, IPv4 TTL 64 / IPv6 hop limit 64,
 // lengths and checksums set, IPv4 identification 0 with DF, no options or extension headers.
+// IPv4 TOS and IPv6 traffic class and flow label are 0. `dns_size` <= kMaxReplyDnsSize, and the
+// buffer holds query.dns_offset + dns_size octets. No allocation, no failure.
 BuiltReply BuildReply(uint8_t* frame, const QueryFrame& query, size_t dns_size, const ReplyOptions& options);
 
 }  // namespace rootd::dataplane

@@ -6,8 +6,9 @@ see engine_fuzzer.cc) followed by a DNS query. Rerun after changing a case; the 
 committed so the smoke run needs nothing but the build.
 """
 import os
-import shutil
 import struct
+
+import corpus_files
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "engine")
 
@@ -123,12 +124,7 @@ case("bad_ar_compressed_owner", 0, 0, 512,
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
-    for label, data in CASES.items():
-        with open(os.path.join(OUT, label), "wb") as f:
-            f.write(data)
-    print(f"{len(CASES)} seeds in {OUT}")
+    corpus_files.write(OUT, CASES)
 
 
 if __name__ == "__main__":

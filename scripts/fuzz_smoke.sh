@@ -1,9 +1,9 @@
 #!/bin/sh
 # Fuzz smoke test (CI): builds the project with clang and libFuzzer into ./build-fuzz, then runs
 # each fuzzer for a bounded time over a copy of its seed corpus: the engine FUZZ_SECONDS
-# (default 60), each SKR reader a third of that. Fails on any crash, sanitizer report,
-# invariant violation, timeout or memory blow-up; the failing input is kept in
-# build-fuzz/artifacts/.
+# (default 60), each SKR reader and the dataplane's packet parser a third of that. Fails on any
+# crash, sanitizer report, invariant violation, timeout or memory blow-up; the failing input is
+# kept in build-fuzz/artifacts/.
 set -eu
 cd "$(dirname "$0")/.."
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
@@ -34,3 +34,5 @@ fuzz engine_fuzzer engine "$seconds"
 # The readers are small and fast: a third of the time reaches their corners (30 s found none).
 fuzz skr_xml_fuzzer skr_xml $((seconds / 3))
 fuzz knot_skr_fuzzer knot_skr $((seconds / 3))
+# The L2-L4 parser is small: a third of the time too.
+fuzz packet_fuzzer packet $((seconds / 3))
