@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -108,19 +109,9 @@ struct Case {
   enum Expect { kAnswered, kToKernel, kDropped } expect;
 };
 
-class DpdkPcapTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!std::filesystem::exists(Zones() + "/root.zone")) GTEST_SKIP() << "no shared data (the real root zone)";
-  }
-};
-
-TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
-  const uint16_t port = rootd::testing::FreePort();
-  ASSERT_NE(port, 0);
-  const std::string dir = rootd::testing::MakeTempDir("dpdk_pcap");
-  const std::string in = dir + "/in.pcap", out = dir + "/out.pcap", exception = dir + "/exception.pcap";
-
+// The frames of the test, to rootd's `port`: what it answers, what goes to the kernel, what
+// it drops.
+std::vector<Case> TestCases(uint16_t port) {
   std::vector<Case> cases;
   auto query = [&](const char* name, FrameSpec spec, Case::Expect expect) {
     spec.dst_port = port;
@@ -187,52 +178,37 @@ TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
   query("udp to another address", other_address, Case::kToKernel);
   cases.push_back({"arp request", FrameSpec{}, ArpRequest(), Case::kToKernel});
 
-  std::vector<Bytes> frames;
-  for (const Case& c : cases) frames.push_back(c.frame);
-  WritePcap(in, frames);
+  return cases;
+}
 
-  const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --no-telemetry --vdev net_pcap0,rx_pcap=" + in +
-                          ",tx_pcap=" + out + " --vdev net_pcap1,tx_pcap=" + exception;
-  RootdProcess rootd(dir,
-                     {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--at",
-                      "2017-08-25T00:00:00Z", "--threads", "1", "--dpdk", eal, "--dpdk-port", "net_pcap0",
-                      "--dpdk-exception", "net_pcap1", "--dpdk-address", "192.0.2.53", "--dpdk-address",
-                      "2001:db8::53", "--dpdk-mtu", std::to_string(kMtu)},
-                     port);
-  ASSERT_TRUE(rootd.WaitReady()) << rootd.Log();
-
-  // Every frame read: the capture is consumed in one pass.
-  const std::string rootctl = rootd::testing::BinaryDir() + "/tools/rootctl --socket " + rootd.control_socket();
-  std::string stats;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    stats = rootd::testing::RunCommand(rootctl + " --json stats").output;
-    if (JsonNumber(stats, "dataplane", "rx") >= static_cast<int64_t>(frames.size())) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  const std::string text_stats = rootd::testing::RunCommand(rootctl + " stats").output;
-  const std::string status = rootd::testing::RunCommand(rootctl + " status").output;
-  EXPECT_EQ(rootd.Stop(), 0) << rootd.Log();  // closing the ports flushes the captures
-
-  // What the engine answers, over the zone rootd serves, with the room the reply has.
-  absl::StatusOr<zone::Zone> zone = zone::ReadMasterFile(Zones() + "/root.zone");
-  ASSERT_TRUE(zone.ok()) << zone.status();
-  absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image = zone::ZoneImage::Compile(*zone);
-  ASSERT_TRUE(image.ok()) << image.status();
-  const server::Engine engine{server::EngineConfig{}};
-  std::vector<Bytes> expected_replies, expected_exceptions;
+// What rootd must send: the engine's answers, over the zone rootd serves, with the room the
+// reply has, in the reply headers test_frames.h expects; and the frames for the kernel, as
+// they came.
+struct Expected {
+  std::vector<Bytes> replies, exceptions;
   int answered = 0, to_kernel = 0, dropped = 0, cut_to_fit = 0, dnskey_truncated = 0;
+};
+
+Expected ExpectedOutput(const std::vector<Case>& cases) {
+  Expected e;
+  absl::StatusOr<zone::Zone> zone = zone::ReadMasterFile(Zones() + "/root.zone");
+  EXPECT_TRUE(zone.ok()) << zone.status();
+  if (!zone.ok()) return e;
+  absl::StatusOr<std::shared_ptr<const zone::ZoneImage>> image = zone::ZoneImage::Compile(*zone);
+  EXPECT_TRUE(image.ok()) << image.status();
+  if (!image.ok()) return e;
+  const server::Engine engine{server::EngineConfig{}};
   for (const Case& c : cases) {
     if (c.expect == Case::kToKernel) {
-      expected_exceptions.push_back(c.frame);
-      ++to_kernel;
+      e.exceptions.push_back(c.frame);
+      ++e.to_kernel;
       continue;
     }
     if (c.expect == Case::kDropped) {
-      ++dropped;
+      ++e.dropped;
       continue;
     }
-    ++answered;
+    ++e.answered;
     const size_t room = std::min(kMbufDataRoom - c.spec.DnsOffset(), size_t{kMtu} - (c.spec.ipv6 ? 48u : 28u));
     const Bytes& dns = c.spec.payload;
     const Bytes source = c.spec.Source();
@@ -241,8 +217,8 @@ TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
     Bytes response(65535);
     server::QueryInfo info;
     response.resize(engine.Answer(**image, request, response.data(), room, &info));
-    ASSERT_GT(response.size(), 0u) << c.name;
-    if (info.truncated && room < engine.config().max_udp_payload) ++cut_to_fit;
+    EXPECT_GT(response.size(), 0u) << c.name;
+    if (info.truncated && room < engine.config().max_udp_payload) ++e.cut_to_fit;
     if (info.qtype == 48) {
       // The whole answer does not fit the MTU: TC, as for a client's small payload size.
       Bytes whole(65535);
@@ -250,31 +226,101 @@ TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
       whole.resize(engine.Answer(**image, request, whole.data(), whole.size(), &whole_info));
       EXPECT_GT(whole.size() + (c.spec.ipv6 ? 48 : 28), size_t{kMtu}) << c.name;
       EXPECT_TRUE(info.truncated) << c.name;
-      dnskey_truncated += info.truncated ? 1 : 0;
+      e.dnskey_truncated += info.truncated ? 1 : 0;
     }
     FrameSpec reply = c.spec.ReplyTo();
     reply.payload = response;
-    expected_replies.push_back(reply.Build());
+    e.replies.push_back(reply.Build());
   }
-  EXPECT_EQ(dnskey_truncated, 2);
+  return e;
+}
 
-  const std::vector<Bytes> replies = ReadPcap(out);
-  ASSERT_EQ(replies.size(), expected_replies.size()) << rootd.Log();
+// One rootd run over `queues` queue pairs of net_pcap vdevs, each queue reading `frames`:
+// what it wrote per queue, and what rootctl said once every frame was read.
+struct RootdRun {
+  std::vector<std::vector<Bytes>> replies, exceptions;  // [queue]
+  std::string stats, text_stats, status;
+  int exit_status = -1;
+};
+
+RootdRun RunRootd(const std::vector<Bytes>& frames, int queues, uint16_t port, const std::string& dir) {
+  std::string port_args, exception_args;
+  for (int q = 0; q < queues; ++q) {
+    const std::string n = std::to_string(q);
+    WritePcap(dir + "/in" + n + ".pcap", frames);
+    port_args += ",rx_pcap=" + dir + "/in" + n + ".pcap,tx_pcap=" + dir + "/out" + n + ".pcap";
+    exception_args += ",tx_pcap=" + dir + "/exception" + n + ".pcap";
+  }
+  // One worker lcore per queue, all on CPU 0: runs on any machine (idle lcores nap).
+  std::string lcores = "0@0";
+  for (int q = 1; q <= queues; ++q) lcores += "," + std::to_string(q) + "@0";
+  const std::string eal = "--no-huge -m 256 --no-pci --no-shconf --no-telemetry --lcores " + lcores +
+                          " --vdev net_pcap0" + port_args + " --vdev net_pcap1" + exception_args;
+  RootdProcess rootd(dir,
+                     {"--zone", Zones() + "/root.zone", "--trust-anchor", Zones() + "/root.zone.ds", "--at",
+                      "2017-08-25T00:00:00Z", "--threads", "1", "--dpdk", eal, "--dpdk-port", "net_pcap0",
+                      "--dpdk-exception", "net_pcap1", "--dpdk-address", "192.0.2.53", "--dpdk-address",
+                      "2001:db8::53", "--dpdk-mtu", std::to_string(kMtu), "--dpdk-queues", std::to_string(queues)},
+                     port);
+  RootdRun run;
+  EXPECT_TRUE(rootd.WaitReady()) << rootd.Log();
+  // Every frame read: each capture is consumed in one pass.
+  const std::string rootctl = rootd::testing::BinaryDir() + "/tools/rootctl --socket " + rootd.control_socket();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    run.stats = rootd::testing::RunCommand(rootctl + " --json stats").output;
+    if (JsonNumber(run.stats, "dataplane", "rx") >= static_cast<int64_t>(frames.size()) * queues) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  run.text_stats = rootd::testing::RunCommand(rootctl + " stats").output;
+  run.status = rootd::testing::RunCommand(rootctl + " status").output;
+  run.exit_status = rootd.Stop();  // closing the ports flushes the captures
+  EXPECT_EQ(run.exit_status, 0) << rootd.Log();
+  for (int q = 0; q < queues; ++q) {
+    run.replies.push_back(ReadPcap(dir + "/out" + std::to_string(q) + ".pcap"));
+    run.exceptions.push_back(ReadPcap(dir + "/exception" + std::to_string(q) + ".pcap"));
+  }
+  return run;
+}
+
+void ExpectReplies(const std::vector<Bytes>& replies, const std::vector<Bytes>& expected) {
+  ASSERT_EQ(replies.size(), expected.size());
   for (size_t i = 0; i < replies.size(); ++i) {
-    EXPECT_EQ(replies[i], expected_replies[i]) << "reply " << i;
+    EXPECT_EQ(replies[i], expected[i]) << "reply " << i;
     EXPECT_TRUE(ReferenceChecksumsVerify(replies[i].data(), replies[i].size())) << "reply " << i;
   }
-  EXPECT_EQ(ReadPcap(exception), expected_exceptions);
+}
 
+class DpdkPcapTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(Zones() + "/root.zone")) GTEST_SKIP() << "no shared data (the real root zone)";
+  }
+};
+
+TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
+  const uint16_t port = rootd::testing::FreePort();
+  ASSERT_NE(port, 0);
+  const std::vector<Case> cases = TestCases(port);
+  std::vector<Bytes> frames;
+  for (const Case& c : cases) frames.push_back(c.frame);
+  const RootdRun run = RunRootd(frames, 1, port, rootd::testing::MakeTempDir("dpdk_pcap"));
+  const Expected e = ExpectedOutput(cases);
+  EXPECT_EQ(e.dnskey_truncated, 2);
+
+  ExpectReplies(run.replies[0], e.replies);
+  EXPECT_EQ(run.exceptions[0], e.exceptions);
+
+  const std::string& stats = run.stats;
   EXPECT_EQ(JsonNumber(stats, "dataplane", "workers"), 1) << stats;
   EXPECT_EQ(JsonNumber(stats, "dataplane", "rx"), static_cast<int64_t>(frames.size())) << stats;
-  EXPECT_EQ(JsonNumber(stats, "dataplane", "tx"), answered) << stats;
+  EXPECT_EQ(JsonNumber(stats, "dataplane", "tx"), e.answered) << stats;
   EXPECT_EQ(JsonNumber(stats, "dataplane", "tx_dropped"), 0) << stats;
-  EXPECT_EQ(JsonNumber(stats, "dataplane", "to_kernel"), to_kernel) << stats;
+  EXPECT_EQ(JsonNumber(stats, "dataplane", "to_kernel"), e.to_kernel) << stats;
   EXPECT_EQ(JsonNumber(stats, "dataplane", "from_kernel"), 0) << stats;
-  EXPECT_EQ(JsonNumber(stats, "dataplane", "truncated_to_fit"), cut_to_fit) << stats;
-  EXPECT_GE(cut_to_fit, 2);
-  EXPECT_EQ(JsonNumber(stats, "frames", "dns_query"), answered) << stats;
+  EXPECT_EQ(JsonNumber(stats, "dataplane", "truncated_to_fit"), e.cut_to_fit) << stats;
+  EXPECT_GE(e.cut_to_fit, 2);
+  EXPECT_EQ(JsonNumber(stats, "frames", "dns_query"), e.answered) << stats;
   EXPECT_EQ(JsonNumber(stats, "frames", "bad_ip_checksum"), 1) << stats;
   EXPECT_EQ(JsonNumber(stats, "frames", "bad_udp_checksum"), 2) << stats;
   EXPECT_EQ(JsonNumber(stats, "frames", "ip_fragment"), 2) << stats;
@@ -282,11 +328,33 @@ TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
   EXPECT_EQ(JsonNumber(stats, "frames", "not_our_port"), 1) << stats;
   EXPECT_EQ(JsonNumber(stats, "frames", "not_our_address"), 1) << stats;
   EXPECT_EQ(JsonNumber(stats, "frames", "not_ip"), 1) << stats;
-  EXPECT_EQ(dropped, 3);
-  // The dataplane's queries in the one query count: the dataplane's and WaitReady's SOA.
+  EXPECT_EQ(e.dropped, 3);
+  // The dataplane's queries in the one query count (WaitReady's SOA is IPv4).
   EXPECT_EQ(JsonNumber(stats, "", "queries_udp_ipv6"), 3) << stats;
-  EXPECT_NE(text_stats.find("dpdk rx"), std::string::npos) << text_stats;
-  EXPECT_NE(status.find("dpdk: 1 lcores on net_pcap0"), std::string::npos) << status;
+  EXPECT_NE(run.text_stats.find("dpdk rx"), std::string::npos) << run.text_stats;
+  EXPECT_NE(run.status.find("dpdk: 1 lcores on net_pcap0"), std::string::npos) << run.status;
+}
+
+// Two queue pairs, two lcores: each answers its own queue, into its own capture, the same as
+// one lcore does; the counters add up over both in the one stats path.
+TEST_F(DpdkPcapTest, TwoQueuesTwoLcores) {
+  const uint16_t port = rootd::testing::FreePort();
+  ASSERT_NE(port, 0);
+  const std::vector<Case> cases = TestCases(port);
+  std::vector<Bytes> frames;
+  for (const Case& c : cases) frames.push_back(c.frame);
+  const RootdRun run = RunRootd(frames, 2, port, rootd::testing::MakeTempDir("dpdk_pcap2"));
+  const Expected e = ExpectedOutput(cases);
+  for (int q = 0; q < 2; ++q) {
+    SCOPED_TRACE(q);
+    ExpectReplies(run.replies[q], e.replies);
+    EXPECT_EQ(run.exceptions[q], e.exceptions);
+  }
+  EXPECT_EQ(JsonNumber(run.stats, "dataplane", "workers"), 2) << run.stats;
+  EXPECT_EQ(JsonNumber(run.stats, "dataplane", "rx"), 2 * static_cast<int64_t>(frames.size())) << run.stats;
+  EXPECT_EQ(JsonNumber(run.stats, "dataplane", "tx"), 2 * e.answered) << run.stats;
+  EXPECT_EQ(JsonNumber(run.stats, "frames", "dns_query"), 2 * e.answered) << run.stats;
+  EXPECT_NE(run.status.find("dpdk: 2 lcores on net_pcap0"), std::string::npos) << run.status;
 }
 
 }  // namespace
