@@ -81,11 +81,10 @@ absl::StatusOr<std::unique_ptr<DpdkService>> DpdkService::Create(const DpdkOptio
   service->exception_ = std::move(*exception);
   if (absl::Status mac = service->exception_->SetMac(service->port_->mac()); !mac.ok()) return mac;
 
-  service->lcores_.resize(options.queues);
   for (uint16_t q = 0; q < options.queues; ++q) {
     auto reader = context.publisher->RegisterReader();
     if (reader == nullptr) return absl::ResourceExhaustedError("too many image readers");
-    LcoreContext& x = service->lcores_[q];
+    LcoreContext& x = *service->lcores_.emplace_back(std::make_unique<LcoreContext>());
     x.port = service->port_->id();
     x.exception = service->exception_->id();
     x.queue = q;
@@ -106,9 +105,11 @@ void DpdkService::Start() {
   if (!launched_.empty() || released_) return;
   for (size_t q = 0; q < lcores_.size(); ++q) {
     const unsigned lcore = eal_->worker_lcores()[q];
-    if (int e = rte_eal_remote_launch(RunLcore, &lcores_[q], lcore); e != 0) {
-      server::LogError(Cat("dpdk: cannot launch lcore ", lcore, ": ", rte_strerror(-e)));
-      continue;
+    lcores_[q]->launched.store(true, std::memory_order_release);
+    if (int e = rte_eal_remote_launch(RunLcore, lcores_[q].get(), lcore); e != 0) {
+      // launched_[q] stays the lcore of queue q: the queues after it are not served.
+      server::LogError(Cat("dpdk: cannot launch lcore ", lcore, ": ", rte_strerror(-e), "; queues ", q, " and up idle"));
+      break;
     }
     launched_.push_back(lcore);
   }
@@ -116,7 +117,11 @@ void DpdkService::Start() {
 
 void DpdkService::Stop() {
   stop_.store(true, std::memory_order_relaxed);
-  for (unsigned lcore : launched_) rte_eal_wait_lcore(lcore);
+  for (size_t q = 0; q < launched_.size(); ++q) {
+    rte_eal_wait_lcore(launched_[q]);
+    if (!lcores_[q]->finished.load(std::memory_order_acquire))
+      server::LogError(Cat("dpdk: lcore ", launched_[q], " returned without finishing its loop"));
+  }
   launched_.clear();
   Release();
 }

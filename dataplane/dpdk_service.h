@@ -58,7 +58,7 @@ class DpdkService final : public server::Service {
   rte_mempool* pool_ = nullptr;
   std::unique_ptr<Port> port_, exception_;
   std::vector<std::unique_ptr<server::ImagePublisher::Reader>> readers_;
-  std::vector<LcoreContext> lcores_;
+  std::vector<std::unique_ptr<LcoreContext>> lcores_;  // [queue]
   std::vector<unsigned> launched_;  // the lcores running RunLcore
   std::atomic<bool> stop_{false};
   bool released_ = false;

@@ -155,7 +155,8 @@ size_t ResponseRoom(size_t buffer_after_dns, uint16_t mtu, bool ipv6) {
 }
 
 int RunLcore(void* argument) {
-  const LcoreContext& x = *static_cast<const LcoreContext*>(argument);
+  LcoreContext& x = *static_cast<LcoreContext*>(argument);
+  if (!x.launched.load(std::memory_order_acquire)) return -1;  // not handed over by Start()
   server::DataplaneCounters& c = x.stats->dataplane;
   auto burst = std::make_unique<Burst>();  // before the loop: nothing is allocated in it
   rte_mbuf* rx[kBurst];
@@ -185,6 +186,7 @@ int RunLcore(void* argument) {
     }
   }
   x.reader->Offline();
+  x.finished.store(true, std::memory_order_release);
   return 0;
 }
 

@@ -31,6 +31,13 @@ struct alignas(64) LcoreContext {
   server::ImagePublisher::Reader* reader = nullptr;  // this lcore's
   server::WorkerStats* stats = nullptr;              // this lcore's
   const std::atomic<bool>* stop = nullptr;           // raised by the service's Stop()
+  // Set (release) by Start() once the rest is filled in, read (acquire) by the lcore first:
+  // the hand-over of this context, visible to ThreadSanitizer as EAL's launch is not.
+  std::atomic<bool> launched{false};
+  // Set (release) by the lcore as it returns; read (acquire) by Stop() after
+  // rte_eal_wait_lcore, before the ports are closed: the hand-over of the queues in the C++
+  // memory model (EAL's own wait is invisible to ThreadSanitizer, EAL being uninstrumented).
+  std::atomic<bool> finished{false};
 };
 
 // Runs until *context->stop; `context` is an LcoreContext (rte_eal_remote_launch's signature).
