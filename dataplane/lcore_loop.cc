@@ -40,6 +40,14 @@ uint16_t SendOrFree(uint16_t port, uint16_t queue, rte_mbuf** frames, uint16_t c
   return sent;
 }
 
+// How much of a response fits: the buffer after the DNS message's start, and the port's MTU
+// after the reply's IP and UDP headers.
+size_t ResponseRoom(size_t buffer_after_dns, uint16_t mtu, bool ipv6) {
+  const size_t headers = (ipv6 ? kIpv6Header : kIpv4Header) + kUdpHeader;
+  const size_t mtu_room = mtu > headers ? mtu - headers : 0;
+  return std::min(buffer_after_dns, mtu_room);
+}
+
 struct Burst {
   rte_mbuf* queries[kBurst];
   QueryFrame frames[kBurst];
@@ -147,12 +155,6 @@ void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, Burst
 }
 
 }  // namespace
-
-size_t ResponseRoom(size_t buffer_after_dns, uint16_t mtu, bool ipv6) {
-  const size_t headers = (ipv6 ? kIpv6Header : kIpv4Header) + kUdpHeader;
-  const size_t mtu_room = mtu > headers ? mtu - headers : 0;
-  return std::min(buffer_after_dns, mtu_room);
-}
 
 int RunLcore(void* argument) {
   LcoreContext& x = *static_cast<LcoreContext*>(argument);

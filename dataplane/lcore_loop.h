@@ -44,8 +44,4 @@ struct alignas(64) LcoreContext {
 // Returns 0.
 int RunLcore(void* context);
 
-// How much of a response fits: the buffer after the DNS message's start, and the port's MTU
-// after the reply's IP and UDP headers. Exposed for tests.
-size_t ResponseRoom(size_t buffer_after_dns, uint16_t mtu, bool ipv6);
-
 }  // namespace rootd::dataplane
