@@ -296,16 +296,26 @@ class DpdkPcapTest : public ::testing::Test {
   void SetUp() override {
     if (!std::filesystem::exists(Zones() + "/root.zone")) GTEST_SKIP() << "no shared data (the real root zone)";
   }
+  // The test's frames through rootd on `queues` queue pairs (each reading all of them), and
+  // what it should have sent.
+  void RunCases(int queues, const std::string& name) {
+    const uint16_t port = rootd::testing::FreePort();
+    ASSERT_NE(port, 0);
+    const std::vector<Case> cases = TestCases(port);
+    for (const Case& c : cases) frames_.push_back(c.frame);
+    run_ = RunRootd(frames_, queues, port, rootd::testing::MakeTempDir(name));
+    expected_ = ExpectedOutput(cases);
+  }
+  std::vector<Bytes> frames_;
+  RootdRun run_;
+  Expected expected_;
 };
 
 TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
-  const uint16_t port = rootd::testing::FreePort();
-  ASSERT_NE(port, 0);
-  const std::vector<Case> cases = TestCases(port);
-  std::vector<Bytes> frames;
-  for (const Case& c : cases) frames.push_back(c.frame);
-  const RootdRun run = RunRootd(frames, 1, port, rootd::testing::MakeTempDir("dpdk_pcap"));
-  const Expected e = ExpectedOutput(cases);
+  ASSERT_NO_FATAL_FAILURE(RunCases(1, "dpdk_pcap"));
+  const RootdRun& run = run_;
+  const Expected& e = expected_;
+  const std::vector<Bytes>& frames = frames_;
   EXPECT_EQ(e.dnskey_truncated, 2);
 
   ExpectReplies(run.replies[0], e.replies);
@@ -338,13 +348,10 @@ TEST_F(DpdkPcapTest, RepliesInPlaceAndEverythingElseToTheKernel) {
 // Two queue pairs, two lcores: each answers its own queue, into its own capture, the same as
 // one lcore does; the counters add up over both in the one stats path.
 TEST_F(DpdkPcapTest, TwoQueuesTwoLcores) {
-  const uint16_t port = rootd::testing::FreePort();
-  ASSERT_NE(port, 0);
-  const std::vector<Case> cases = TestCases(port);
-  std::vector<Bytes> frames;
-  for (const Case& c : cases) frames.push_back(c.frame);
-  const RootdRun run = RunRootd(frames, 2, port, rootd::testing::MakeTempDir("dpdk_pcap2"));
-  const Expected e = ExpectedOutput(cases);
+  ASSERT_NO_FATAL_FAILURE(RunCases(2, "dpdk_pcap2"));
+  const RootdRun& run = run_;
+  const Expected& e = expected_;
+  const std::vector<Bytes>& frames = frames_;
   for (int q = 0; q < 2; ++q) {
     SCOPED_TRACE(q);
     ExpectReplies(run.replies[q], e.replies);
