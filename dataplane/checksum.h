@@ -22,7 +22,6 @@ namespace rootd::dataplane {
 // being checksummed (every header and the UDP segment do); an odd `size` is padded with zero.
 inline uint64_t ChecksumAdd(uint64_t sum, const uint8_t* data, size_t size) {
   unsigned __int128 acc = sum;
-  uint64_t lane;
   // Four lanes a round: independent loads; the 128-bit adds are add/adc pairs.
   while (size >= 32) {
     uint64_t a, b, c, d;
@@ -38,39 +37,40 @@ inline uint64_t ChecksumAdd(uint64_t sum, const uint8_t* data, size_t size) {
     size -= 32;
   }
   while (size >= 8) {
+    uint64_t lane;
     std::memcpy(&lane, data, 8);
     acc += lane;
     data += 8;
     size -= 8;
   }
-  if (size > 0) {
-    // The tail sits at the start of a zeroed lane: the same place it holds in the stream.
-    // Fixed-size copies, so no call to memcpy for a variable size.
-    uint8_t tail[8] = {};
-    size_t at = 0;
-    if (size & 4) {
-      std::memcpy(tail, data, 4);
-      at = 4;
-    }
-    if (size & 2) {
-      std::memcpy(tail + at, data + at, 2);
-      at += 2;
-    }
-    if (size & 1) tail[at] = data[at];
-    std::memcpy(&lane, tail, 8);
-    acc += lane;
+  // The tail, in 16-bit-aligned pieces added as they are (their place in a lane does not
+  // matter, see above): no byte-wise assembly in memory, whose 8-octet reload would stall
+  // store forwarding. A last odd octet is the first of a word padded with zero.
+  if (size & 4) {
+    uint32_t piece;
+    std::memcpy(&piece, data, 4);
+    acc += piece;
+    data += 4;
   }
+  if (size & 2) {
+    uint16_t piece;
+    std::memcpy(&piece, data, 2);
+    acc += piece;
+    data += 2;
+  }
+  if (size & 1) acc += std::endian::native == std::endian::little ? data[0] : static_cast<uint64_t>(data[0]) << 8;
   // End-around carry: 2^64 == 1 modulo 2^64 - 1.
   uint64_t folded = static_cast<uint64_t>(acc) + static_cast<uint64_t>(acc >> 64);
   if (folded < static_cast<uint64_t>(acc >> 64)) ++folded;
   return folded;
 }
 
-// Adds one 16-bit field (host order) to a partial sum, as if it stood in the summed data.
+// Adds one 16-bit field (host order) to a partial sum, as if it stood in the summed data. Sum a
+// header being written from its fields this way: summing its octets right after storing them
+// one by one reloads them wider, which stalls store forwarding.
 inline uint64_t ChecksumAddWord(uint64_t sum, uint16_t value) {
-  const uint8_t bytes[2] = {static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value)};
-  uint16_t native;
-  std::memcpy(&native, bytes, 2);
+  uint64_t native = value;
+  if constexpr (std::endian::native == std::endian::little) native = static_cast<uint16_t>((value >> 8) | (value << 8));
   const uint64_t total = sum + native;
   return total + (total < sum);
 }
@@ -98,14 +98,11 @@ inline constexpr uint8_t kIpProtocolUdp = 17;
 
 // The partial sum of the IPv4 UDP pseudo-header: source, destination, protocol, UDP length.
 inline uint64_t PseudoHeaderSum4(const uint8_t* source, const uint8_t* destination, uint16_t udp_length) {
-  uint8_t header[12];
-  std::memcpy(header, source, 4);
-  std::memcpy(header + 4, destination, 4);
-  header[8] = 0;
-  header[9] = kIpProtocolUdp;
-  header[10] = static_cast<uint8_t>(udp_length >> 8);
-  header[11] = static_cast<uint8_t>(udp_length);
-  return ChecksumAdd(0, header, sizeof header);
+  uint32_t s, d;
+  std::memcpy(&s, source, 4);
+  std::memcpy(&d, destination, 4);
+  const uint64_t addresses = uint64_t{s} + d;  // no carry out of 64 bits
+  return ChecksumAddWord(ChecksumAddWord(addresses, udp_length), kIpProtocolUdp);
 }
 
 // The partial sum of the IPv6 UDP pseudo-header: source, destination, upper-layer length, next

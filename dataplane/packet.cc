@@ -11,13 +11,16 @@
 namespace rootd::dataplane {
 namespace {
 
+// Ethernet II: destination MAC, source MAC, EtherType; an 802.1Q tag (TPID 0x8100, TCI) goes
+// before the EtherType.
+constexpr size_t kMacSize = 6;
 constexpr size_t kEthernetSize = 14;
 constexpr size_t kVlanTagSize = 4;
-constexpr size_t kMacSize = 6;
+constexpr uint16_t kEtherTypeVlan = 0x8100;
+// The EtherTypes we parse; any other is the kernel's (kNotIp).
 constexpr uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-constexpr size_t kIpv4MinHeaderSize = 20;
+constexpr size_t kIpv4MinHeaderSize = 20;  // without options: also the reply's
 constexpr size_t kIpv6HeaderSize = 40;
 constexpr size_t kUdpHeaderSize = 8;
 constexpr uint8_t kReplyHopLimit = 64;  // Linux's default TTL and hop limit
@@ -197,20 +200,24 @@ Verdict ClassifyFrame(const uint8_t* frame, size_t size, const LocalAddresses& l
 }
 
 BuiltReply BuildReply(uint8_t* frame, const QueryFrame& query, size_t dns_size, const ReplyOptions& options) {
-  // What the reply takes from the query's headers, saved first: the reply's headers may be
+  // What the reply takes from the query's headers, read first: the reply's headers may be
   // written over them (at another offset when the query had IPv4 options or extension headers).
-  uint8_t macs[2 * kMacSize];
-  std::memcpy(macs, frame, sizeof macs);
-  uint8_t vlan_tci[2] = {};
+  // MACs, tag and ports are held in registers, and the checksums are summed from values, not
+  // reread from the headers just written: a wide load of octets just stored one by one stalls.
+  uint64_t client_mac = 0, server_mac = 0;
+  std::memcpy(&server_mac, frame, kMacSize);
+  std::memcpy(&client_mac, frame + kMacSize, kMacSize);
+  uint16_t vlan_tci = 0;
   const bool vlan = query.l2_size == kEthernetSize + kVlanTagSize;
-  if (vlan) std::memcpy(vlan_tci, frame + 14, 2);  // after the TPID
+  if (vlan) std::memcpy(&vlan_tci, frame + 14, 2);  // after the TPID
   const size_t address_size = query.ipv6 ? 16 : 4;
   const size_t address_offset = query.l3_offset + (query.ipv6 ? 8 : 12);
   uint8_t client[16], server[16];
   std::memcpy(client, frame + address_offset, address_size);
   std::memcpy(server, frame + address_offset + address_size, address_size);
-  uint8_t ports[4];
-  std::memcpy(ports, frame + query.udp_offset, 4);
+  uint16_t client_port, server_port;
+  std::memcpy(&client_port, frame + query.udp_offset, 2);
+  std::memcpy(&server_port, frame + query.udp_offset + 2, 2);
 
   const size_t l3_size = query.ipv6 ? kIpv6HeaderSize : kIpv4MinHeaderSize;
   const size_t udp = query.dns_offset - kUdpHeaderSize;
@@ -219,11 +226,11 @@ BuiltReply BuildReply(uint8_t* frame, const QueryFrame& query, size_t dns_size, 
   const uint16_t udp_length = static_cast<uint16_t>(kUdpHeaderSize + dns_size);
 
   uint8_t* eth = frame + start;
-  std::memcpy(eth, macs + kMacSize, kMacSize);  // to the client, from the MAC it sent to
-  std::memcpy(eth + kMacSize, macs, kMacSize);
+  std::memcpy(eth, &client_mac, kMacSize);  // to the client, from the MAC it sent to
+  std::memcpy(eth + kMacSize, &server_mac, kMacSize);
   if (vlan) {
     Store16(eth + 12, kEtherTypeVlan);
-    std::memcpy(eth + 14, vlan_tci, 2);
+    std::memcpy(eth + 14, &vlan_tci, 2);
   }
   Store16(eth + query.l2_size - 2, query.ipv6 ? kEtherTypeIpv6 : kEtherTypeIpv4);
 
@@ -239,30 +246,44 @@ BuiltReply BuildReply(uint8_t* frame, const QueryFrame& query, size_t dns_size, 
     std::memcpy(ip + 24, client, 16);
     pseudo = PseudoHeaderSum6(server, client, udp_length);
   } else {
-    ip[0] = 0x45;  // version 4, 20 octets
-    ip[1] = 0;     // TOS
-    Store16(ip + 2, static_cast<uint16_t>(kIpv4MinHeaderSize + udp_length));
-    Store16(ip + 4, 0);       // identification: unused with DF (RFC 6864)
-    Store16(ip + 6, 0x4000);  // DF, offset 0
-    ip[8] = kReplyHopLimit;
-    ip[9] = kIpProtocolUdp;
-    Store16(ip + 10, 0);
+    constexpr uint16_t kVersionSizeTos = 0x4500;  // version 4, 20 octets, TOS 0
+    constexpr uint16_t kDontFragment = 0x4000;    // offset 0
+    constexpr uint16_t kTtlAndProtocol = kReplyHopLimit << 8 | kIpProtocolUdp;
+    const uint16_t total_length = static_cast<uint16_t>(kIpv4MinHeaderSize + udp_length);
+    Store16(ip, kVersionSizeTos);
+    Store16(ip + 2, total_length);
+    Store16(ip + 4, 0);  // identification: unused with DF (RFC 6864)
+    Store16(ip + 6, kDontFragment);
+    Store16(ip + 8, kTtlAndProtocol);
     std::memcpy(ip + 12, server, 4);
     std::memcpy(ip + 16, client, 4);
-    if (!options.ip_checksum_offload) Store16(ip + 10, InternetChecksum(ip, kIpv4MinHeaderSize));
     pseudo = PseudoHeaderSum4(server, client, udp_length);
+    uint16_t header_checksum = 0;
+    if (!options.ip_checksum_offload) {
+      uint64_t sum = ChecksumAdd(ChecksumAdd(0, server, 4), client, 4);
+      for (uint16_t word : {kVersionSizeTos, total_length, kDontFragment, kTtlAndProtocol}) {
+        sum = ChecksumAddWord(sum, word);
+      }
+      header_checksum = static_cast<uint16_t>(~ChecksumFold(sum));
+    }
+    Store16(ip + 10, header_checksum);
   }
 
   uint8_t* udp_header = frame + udp;
-  std::memcpy(udp_header, ports + 2, 2);  // from our port
-  std::memcpy(udp_header + 2, ports, 2);  // to the client's
+  std::memcpy(udp_header, &server_port, 2);
+  std::memcpy(udp_header + 2, &client_port, 2);
   Store16(udp_header + 4, udp_length);
   if (options.udp_checksum_offload) {
     // The NIC adds the UDP segment to what the field holds and stores the complement.
     Store16(udp_header + 6, ChecksumFold(pseudo));
   } else {
-    Store16(udp_header + 6, 0);
-    const uint16_t checksum = static_cast<uint16_t>(~ChecksumFold(ChecksumAdd(pseudo, udp_header, udp_length)));
+    // The UDP header's words (the ports in either order: the sum does not care), then the response.
+    uint64_t sum = ChecksumAddWord(pseudo, udp_length);
+    const uint64_t ports = uint64_t{client_port} + server_port;
+    sum += ports;
+    sum += sum < ports;
+    const uint16_t checksum =
+        static_cast<uint16_t>(~ChecksumFold(ChecksumAdd(sum, frame + query.dns_offset, dns_size)));
     // A computed 0 goes out as 0xffff: 0 would mean "no checksum" (RFC 768), invalid in IPv6.
     Store16(udp_header + 6, checksum == 0 ? 0xffff : checksum);
   }

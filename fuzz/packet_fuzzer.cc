@@ -87,8 +87,7 @@ void CheckQuery(const uint8_t* frame, size_t size, const QueryFrame& q, const Cl
   Require(destination == (q.ipv6 ? dataplane::testing::kServer6 : dataplane::testing::kServer4), "not our address");
   if (!q.ipv6) {
     Require(q.udp_offset - q.l3_offset >= 20 && (q.udp_offset - q.l3_offset) % 4 == 0, "IPv4 header size");
-    Require(options.ip_checksum_verified ||
-                ReferenceSum(Bytes(frame + q.l3_offset, frame + q.udp_offset)) == 0xffff,
+    Require(options.ip_checksum_verified || ReferenceSum(Bytes(frame + q.l3_offset, frame + q.udp_offset)) == 0xffff,
             "accepted a bad IPv4 header checksum");
     Require((Get16(frame + q.l3_offset + 6) & 0x3fff) == 0, "accepted a fragment");
   }
@@ -110,7 +109,8 @@ void CheckReply(uint8_t* buffer, size_t buffer_size, const QueryFrame& q, const 
   Require(built.frame_offset <= q.dns_offset, "reply starts after the response");
   Require(built.l2_size == q.l2_size, "reply L2 size");
   Require(built.l3_size == (q.ipv6 ? 40 : 20), "reply L3 size");
-  Require(built.frame_offset + built.l2_size + built.l3_size + 8 == q.dns_offset, "reply headers not before the response");
+  Require(built.frame_offset + built.l2_size + built.l3_size + 8 == q.dns_offset,
+          "reply headers not before the response");
   Require(std::equal(response.begin(), response.end(), buffer + q.dns_offset), "response changed");
   uint8_t* reply = buffer + built.frame_offset;
   dataplane::testing::FinishLikeTheNic(reply, built.frame_size, built, options);

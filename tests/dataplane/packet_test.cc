@@ -364,7 +364,9 @@ std::vector<ReplyCase> ReplyCases() {
         for (const ReplyOptions& reply_options :
              {ReplyOptions{}, ReplyOptions{.udp_checksum_offload = true, .ip_checksum_offload = true},
               ReplyOptions{.ip_checksum_offload = true}, ReplyOptions{.udp_checksum_offload = true}}) {
-          for (size_t response_size : {0, 1, 13, 100, 801}) cases.push_back({query, reply_options, response_size});
+          for (size_t response_size : {size_t{0}, size_t{1}, size_t{13}, size_t{100}, size_t{801}, kMaxReplyDnsSize}) {
+            cases.push_back({query, reply_options, response_size});
+          }
         }
       }
     }
