@@ -26,10 +26,12 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # and rootctl binaries the reload test starts. Only the tests with threads run in it.
 cmake -S . -B build-tsan -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DROOTD_TSAN=ON -DROOTD_WERROR=ON >/dev/null
-ninja -C build-tsan server_tests rootd rootctl
+ninja -C build-tsan server_tests rootd rootctl dataplane_service_tests
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 # Image publication (readers vs. writer), statistics merged while workers count, the server core
 # with a transport of its own across reloads, every transport counting into one stats path,
-# bundles swapped by the bundle thread, the clock and pins while workers serve, reload under load.
+# bundles swapped by the bundle thread, the clock and pins while workers serve, reload under load,
+# the DPDK lcores (image readers, their counters read by the control thread, the hand-over of the
+# queues at start and stop).
 (cd build-tsan && ctest --output-on-failure -j1 --timeout 900 \
-  -R '^(ImagePublisherTest\.|StatsTest\.|ServerTest\.|RootdStatsTest\.|RootdBundleTest\.|RootdReloadTest\.|RealZoneTest\.RootctlStatusAndStats$)')
+  -R '^(ImagePublisherTest\.|StatsTest\.|ServerTest\.|RootdStatsTest\.|RootdBundleTest\.|RootdReloadTest\.|RealZoneTest\.RootctlStatusAndStats$|DpdkPcapTest\.)')

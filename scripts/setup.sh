@@ -5,8 +5,8 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential cmake ninja-build pkg-config git
   libssl-dev libldns-dev ldnsutils libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
   libdpdk-dev clang libclang-rt-14-dev
-  bind9 bind9-dnsutils knot-dnsutils dnsperf nsd knot python3 python3-dnspython iproute2 procps
-  librsvg2-bin netpbm prometheus python3-prometheus-client python3-yaml curl"
+  bind9 bind9-dnsutils knot-dnsutils dnsperf nsd knot python3 python3-dnspython iproute2 procps ethtool iputils-ping
+  librsvg2-bin netpbm prometheus python3-prometheus-client python3-yaml curl unbound"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

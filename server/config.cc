@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <charconv>
@@ -169,9 +170,49 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
   } else if (key == "ta_exact_sources") {
     if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
     config->ta_signals.exact_sources = static_cast<int>(number);
+  } else if (key == "dpdk_eal") {
+    config->dpdk_eal = std::string(value);
+  } else if (key == "dpdk_port") {
+    config->dpdk_port = std::string(value);
+  } else if (key == "dpdk_address") {
+    // An address of the host, no port: the dataplane answers on the configured `port`.
+    uint8_t octets[16];
+    const std::string text(value);
+    if (inet_pton(AF_INET, text.c_str(), octets) != 1 && inet_pton(AF_INET6, text.c_str(), octets) != 1)
+      return Error(where, Cat("dpdk_address: expected an IPv4 or IPv6 address, got '", value, "'"));
+    config->dpdk_addresses.push_back(text);
+  } else if (key == "dpdk_queues") {
+    // One lcore per queue pair; 64 is more than the cores of any machine rootd targets.
+    if (auto s = ParseInt(where, key, value, 1, 64, &number); !s.ok()) return s;
+    config->dpdk_queues = static_cast<int>(number);
+  } else if (key == "dpdk_mtu") {
+    // 0 keeps the device's; 576 is the least any IPv4 host takes (RFC 791), 9216 a jumbo frame.
+    if (auto s = ParseInt(where, key, value, 0, 9216, &number); !s.ok()) return s;
+    if (number != 0 && number < 576) return Error(where, Cat("dpdk_mtu: 0 or at least 576, got ", number));
+    config->dpdk_mtu = static_cast<int>(number);
+  } else if (key == "dpdk_exception") {
+    config->dpdk_exception = std::string(value);
   } else {
     return Error(where, Cat("unknown setting '", key, "'"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateConfig(const ServerConfig& config) {
+  if (config.dpdk_port.empty()) {
+    if (!config.dpdk_addresses.empty() || !config.dpdk_eal.empty())
+      return absl::InvalidArgumentError(
+          "dpdk_address and dpdk_eal (--dpdk) need dpdk_port: the port to serve them on");
+    return absl::OkStatus();
+  }
+  if (config.dpdk_addresses.empty())
+    return absl::InvalidArgumentError(
+        Cat("dpdk_port ", config.dpdk_port, " needs at least one dpdk_address to answer on"));
+  if (config.dpdk_exception.empty())
+    return absl::InvalidArgumentError("dpdk_exception: empty; the dataplane needs a port to the kernel (a net_tap vdev)");
+  auto device_name = [](const std::string& devargs) { return devargs.substr(0, devargs.find(',')); };
+  if (device_name(config.dpdk_exception) == device_name(config.dpdk_port))
+    return absl::InvalidArgumentError(Cat("dpdk_exception ", config.dpdk_exception, " is the dataplane's own port"));
   return absl::OkStatus();
 }
 
@@ -232,6 +273,7 @@ absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* co
     for (char& c : key) c = c == '-' ? '_' : c;
     if (key == "threads") key = "workers";
     if (key == "at") key = "verify_at";
+    if (key == "dpdk") key = "dpdk_eal";
     if (key == "config") {
       config_path = value;
       continue;
@@ -246,7 +288,7 @@ absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* co
     if (flag.key != "port") continue;
     if (absl::Status s = SetConfigKey(config, flag.key, flag.value, flag.where); !s.ok()) return s;
   }
-  bool listen_replaced = false, skr_replaced = false;
+  bool listen_replaced = false, skr_replaced = false, dpdk_addresses_replaced = false;
   for (const Flag& flag : flags) {
     if (flag.key == "port") continue;
     // Flags replace the file's repeated settings (listen, skr), never add to them.
@@ -258,9 +300,13 @@ absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* co
       config->skr.clear();
       skr_replaced = true;
     }
+    if (flag.key == "dpdk_address" && !dpdk_addresses_replaced) {
+      config->dpdk_addresses.clear();
+      dpdk_addresses_replaced = true;
+    }
     if (absl::Status s = SetConfigKey(config, flag.key, flag.value, flag.where); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return ValidateConfig(*config);
 }
 
 std::string ConfigUsage() {
@@ -271,6 +317,8 @@ std::string ConfigUsage() {
          "             [--control-socket PATH] [--state-dir DIR] [--log-level debug|info|warning|error]\n"
          "             [--tcp-idle-timeout MS] [--tcp-max-connections N]\n"
          "             [--metrics-listen PORT|ADDR@PORT] [--rssac002-dir DIR] [--ta-sets N] [--ta-exact-sources N]\n"
+         "             [--dpdk \"EAL ARGS\" --dpdk-port DEV --dpdk-address ADDR... [--dpdk-queues N]\n"
+         "              [--dpdk-exception DEVARGS] [--dpdk-mtu N]]\n"
          "       rootd check ZONE [--trust-anchor FILE] [--at TIME] [--json]\n"
          "Without --zone, rootd generates a lab root zone in the state directory (default ./.state)\n"
          "and serves it on 127.0.0.1 and ::1, port 5353. Flags override the configuration file.\n";

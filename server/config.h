@@ -4,10 +4,10 @@
 //   - one setting per line: a key, white space, the value (the rest of the line, trimmed);
 //   - '#' starts a comment anywhere outside a double-quoted value; blank lines are ignored;
 //   - a value may be double-quoted to keep spaces or '#' ("rootd 1.0 # lab");
-//   - `listen` may be repeated; every other key keeps its last value.
+//   - `listen`, `skr` and `dpdk_address` may be repeated; every other key keeps its last value.
 // Flags: `--key value` or `--key=value` for every key, with '-' for '_' (`--trust-anchor`),
-// plus `--config FILE`, `--threads` (= workers) and `--at` (= verify_at). A `--listen` flag
-// replaces the file's listen lines; `--port` sets the port of every listen address that did
+// plus `--config FILE`, `--threads` (= workers), `--at` (= verify_at) and `--dpdk` (= dpdk_eal).
+// A `--listen` (`--skr`, `--dpdk-address`) flag replaces the file's lines of that key; `--port` sets the port of every listen address that did
 // not name one. Errors name file:line, or the flag.
 #pragma once
 #include <cstdint>
@@ -57,6 +57,14 @@ struct ServerConfig {
   // RSSAC002 daily YAML documents are written here (`rssac002_dir`); empty: only on request.
   std::string rssac002_dir;
 
+  // The DPDK dataplane (dataplane/README.md): off unless dpdk_port is set.
+  std::string dpdk_eal;   // EAL arguments, as one string split at white space (`--dpdk`)
+  std::string dpdk_port;  // the port: a PCI address or a vdev name (with its arguments)
+  std::vector<std::string> dpdk_addresses;  // IPv4 and IPv6 addresses answered on it; repeatable
+  int dpdk_queues = 1;    // RX/TX queue pairs, one lcore each (RSS spreads flows when > 1)
+  std::string dpdk_exception = "net_tap0,iface=rootd0";  // where everything not DNS goes: the kernel
+  int dpdk_mtu = 0;       // the port's MTU, which bounds every reply; 0: the device's
+
   // The listen list with defaults applied and ports resolved.
   std::vector<SocketAddress> ListenAddresses() const;
   std::string ControlSocketPath() const;
@@ -69,6 +77,9 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
 
 absl::Status ParseConfigText(std::string_view text, std::string_view file_name, ServerConfig* config);
 absl::Status ParseConfigFile(const std::string& path, ServerConfig* config);
+
+// Checks what single keys cannot: settings that need each other (the dataplane's).
+absl::Status ValidateConfig(const ServerConfig& config);
 
 // Applies argv[first, argc): reads --config first (if any), then every other flag over it.
 // Positional arguments are errors.

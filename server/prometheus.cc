@@ -118,6 +118,16 @@ std::string PrometheusText(const StatsSnapshot& s, const ZoneStatus& zone) {
   out.Sample("event=\"accepted\"", s.tcp_accepted).Sample("event=\"closed_idle\"", s.tcp_closed_idle);
   out.Sample("event=\"evicted\"", s.tcp_evicted).Sample("event=\"closed_error\"", s.tcp_closed_error);
 
+  if (s.dataplane_workers > 0) {
+    out.Family("rootd_dataplane_frames_total", "counter", "DPDK dataplane frames, by what became of them.");
+    out.Sample("event=\"rx\"", s.dp_rx).Sample("event=\"tx\"", s.dp_tx).Sample("event=\"tx_dropped\"", s.dp_tx_dropped);
+    out.Sample("event=\"to_kernel\"", s.dp_to_kernel).Sample("event=\"from_kernel\"", s.dp_from_kernel);
+    out.Sample("event=\"truncated_to_fit\"", s.dp_truncated_to_fit);
+    out.Family("rootd_dataplane_frames_by_reason_total", "counter", "DPDK dataplane frames received, by verdict reason.");
+    for (int r = 0; r < DataplaneCounters::kReasons; ++r) {
+      out.Sample(Cat("reason=\"", DataplaneCounters::kFrameReasonNames[r], "\""), s.dp_frames[r]);
+    }
+  }
   out.Family("rootd_zone_serial", "gauge", "SOA serial of the zone served.").Sample("", zone.image ? zone.image->serial() : 0u);
   out.Family("rootd_bundle_info", "gauge", "The signature bundle served (\"\": the zone file's own DNSKEY RRset).")
       .Sample(Cat("bundle=", Quoted(zone.bundle)), 1);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "dataplane/dpdk_service.h"
 #include "server/check_command.h"
 #include "server/config.h"
 #include "server/lab_setup.h"
@@ -37,6 +38,21 @@ absl::Status AddTransports(const ServerConfig& config, Server& server) {
   absl::StatusOr<std::unique_ptr<TcpService>> tcp_service = TcpService::Create(addresses, tcp, server.context());
   if (!tcp_service.ok()) return tcp_service.status();
   server.AddService(std::move(*tcp_service));
+  // The DPDK dataplane, when a port is configured: added last, so stopped first.
+  if (!config.dpdk_port.empty()) {
+    rootd::dataplane::DpdkOptions dpdk;
+    dpdk.eal_arguments = config.dpdk_eal;
+    dpdk.port = config.dpdk_port;
+    dpdk.addresses = config.dpdk_addresses;
+    dpdk.dns_port = config.port;
+    dpdk.queues = static_cast<uint16_t>(config.dpdk_queues);
+    dpdk.exception = config.dpdk_exception;
+    dpdk.mtu = static_cast<uint16_t>(config.dpdk_mtu);
+    absl::StatusOr<std::unique_ptr<rootd::dataplane::DpdkService>> dataplane =
+        rootd::dataplane::DpdkService::Create(dpdk, server.context());
+    if (!dataplane.ok()) return dataplane.status();
+    server.AddService(std::move(*dataplane));
+  }
   return absl::OkStatus();
 }
 

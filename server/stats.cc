@@ -34,6 +34,12 @@ void AddCounts(const std::map<uint64_t, uint64_t>& counts, JsonWriter& json) {
 }
 }  // namespace
 
+// In dataplane::Reason's order (the dataplane checks the count).
+const char* const DataplaneCounters::kFrameReasonNames[kReasons] = {
+    "dns_query",        "not_ip",          "ip_fragment",     "ip_options_or_ext",  "not_udp",
+    "not_our_address",  "not_our_port",    "truncated",       "bad_ip_checksum",    "bad_udp_checksum",
+    "bad_source_port",  "bad_source_address", "bad_ip_header"};
+
 template <int kSlots>
 void KeyCounter<kSlots>::Add(uint64_t key) {
   const uint64_t stored = key + 1;  // 0 marks a free slot
@@ -174,6 +180,17 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     s.tcp_evicted += w->tcp_evicted.load(kRelaxed);
     s.tcp_closed_error += w->tcp_closed_error.load(kRelaxed);
     s.udp_send_errors += w->udp_send_errors.load(kRelaxed);
+    if (w->dataplane_worker) {
+      const DataplaneCounters& d = w->dataplane;
+      ++s.dataplane_workers;
+      s.dp_rx += d.rx.load(kRelaxed);
+      s.dp_tx += d.tx.load(kRelaxed);
+      s.dp_tx_dropped += d.tx_dropped.load(kRelaxed);
+      s.dp_to_kernel += d.to_kernel.load(kRelaxed);
+      s.dp_from_kernel += d.from_kernel.load(kRelaxed);
+      s.dp_truncated_to_fit += d.truncated_to_fit.load(kRelaxed);
+      for (int r = 0; r < DataplaneCounters::kReasons; ++r) s.dp_frames[r] += d.frames[r].load(kRelaxed);
+    }
   }
   s.ta_signals = TaSignalCounter::Merge(signal_counters);
   return s;
@@ -226,6 +243,14 @@ std::string StatsSnapshot::ToText() const {
   out += line("tcp accepted", tcp_accepted) + line("tcp closed idle", tcp_closed_idle);
   out += line("tcp evicted", tcp_evicted) + line("tcp closed error", tcp_closed_error);
   out += line("udp send errors", udp_send_errors);
+  if (dataplane_workers > 0) {
+    out += line("dpdk workers", dataplane_workers);
+    out += line("dpdk rx", dp_rx) + line("dpdk tx", dp_tx) + line("dpdk tx dropped", dp_tx_dropped);
+    out += line("dpdk to kernel", dp_to_kernel) + line("dpdk from kernel", dp_from_kernel);
+    out += line("dpdk cut to fit", dp_truncated_to_fit);
+    for (int r = 0; r < DataplaneCounters::kReasons; ++r)
+      out += line(Cat("  ", DataplaneCounters::kFrameReasonNames[r]), dp_frames[r]);
+  }
   return out;
 }
 
@@ -259,6 +284,15 @@ void StatsSnapshot::WriteJsonFields(JsonWriter& json) const {
   json.Key("tcp_accepted").Number(tcp_accepted).Key("tcp_closed_idle").Number(tcp_closed_idle);
   json.Key("tcp_evicted").Number(tcp_evicted).Key("tcp_closed_error").Number(tcp_closed_error);
   json.Key("udp_send_errors").Number(udp_send_errors);
+  json.Key("dataplane").BeginObject();
+  json.Key("workers").Number(dataplane_workers).Key("rx").Number(dp_rx).Key("tx").Number(dp_tx);
+  json.Key("tx_dropped").Number(dp_tx_dropped).Key("to_kernel").Number(dp_to_kernel);
+  json.Key("from_kernel").Number(dp_from_kernel).Key("truncated_to_fit").Number(dp_truncated_to_fit);
+  json.Key("frames").BeginObject();
+  for (int r = 0; r < DataplaneCounters::kReasons; ++r)
+    json.Key(DataplaneCounters::kFrameReasonNames[r]).Number(dp_frames[r]);
+  json.EndObject();
+  json.EndObject();
 }
 
 }  // namespace rootd::server

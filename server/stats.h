@@ -48,6 +48,22 @@ struct SignalContext {
   uint8_t source_key[16] = {};
 };
 
+// The frame-level counters of one dataplane worker (a DPDK lcore and its queue pair), in the
+// same per-worker record as its queries. `frames` is indexed by dataplane::Reason (the
+// dataplane checks that its Reason count and order match kFrameReasonNames).
+struct DataplaneCounters {
+  static constexpr int kReasons = 13;
+  static const char* const kFrameReasonNames[kReasons];
+
+  std::atomic<uint64_t> rx = 0;            // frames received on the port
+  std::atomic<uint64_t> tx = 0;            // frames sent on the port: replies and the kernel's frames
+  std::atomic<uint64_t> tx_dropped = 0;    // frames a TX burst refused (either port), freed
+  std::atomic<uint64_t> to_kernel = 0;     // frames sent to the exception port
+  std::atomic<uint64_t> from_kernel = 0;   // frames received from the exception port
+  std::atomic<uint64_t> truncated_to_fit = 0;  // responses cut (TC) to the room the mbuf or the MTU left
+  std::atomic<uint64_t> frames[kReasons] = {};
+};
+
 struct alignas(64) WorkerStats {
   // Images one worker tells apart between two reads: the old and the new one of a swap, and a
   // few more swaps in quick succession (bundle tests); older ones are counted as overflow.
@@ -96,6 +112,9 @@ struct alignas(64) WorkerStats {
   std::atomic<uint64_t> tcp_evicted = 0;
   std::atomic<uint64_t> tcp_closed_error = 0;
   std::atomic<uint64_t> udp_send_errors = 0;
+  // Set once, before the worker starts, by a dataplane worker.
+  bool dataplane_worker = false;
+  DataplaneCounters dataplane;
 };
 
 // A counter of one worker, bumped by that worker only: a load and a store, no locked
@@ -120,6 +139,10 @@ struct StatsSnapshot {
   std::map<uint64_t, uint64_t> answered_by_image;  // image identity key -> responses
   uint64_t image_overflow = 0;
   uint64_t tcp_accepted = 0, tcp_closed_idle = 0, tcp_evicted = 0, tcp_closed_error = 0, udp_send_errors = 0;
+  // Dataplane workers and their frame counters, summed (DataplaneCounters).
+  uint64_t dataplane_workers = 0;
+  uint64_t dp_rx = 0, dp_tx = 0, dp_tx_dropped = 0, dp_to_kernel = 0, dp_from_kernel = 0, dp_truncated_to_fit = 0;
+  uint64_t dp_frames[DataplaneCounters::kReasons] = {};
 
   uint64_t TotalQueries() const;
   uint64_t TotalResponses() const;

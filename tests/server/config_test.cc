@@ -103,6 +103,10 @@ TEST(ConfigTest, ErrorsNameFileAndLine) {
       {"identity \"open\n", "t.conf:1: unterminated quoted value"},
       {"log_level loud\n", "t.conf:1: log_level: unknown log level"},
       {"verify_at yesterday\n", "t.conf:1: verify_at: expected an RFC 3339 time"},
+      {"dpdk_address 192.0.2.300\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address, got '192.0.2.300'"},
+      {"dpdk_address 192.0.2.1@53\n", "t.conf:1: dpdk_address: expected an IPv4 or IPv6 address"},
+      {"dpdk_queues 0\n", "t.conf:1: dpdk_queues: expected an integer in [1, 64], got '0'"},
+      {"dpdk_mtu 500\n", "t.conf:1: dpdk_mtu: 0 or at least 576, got 500"},
   };
   for (const Case& c : cases) {
     ServerConfig config;
@@ -134,6 +138,53 @@ TEST(ConfigTest, FlagsOverrideTheFileAndListenFlagsReplaceItsList) {
   EXPECT_FALSE(config.verify);
   ASSERT_EQ(config.ListenAddresses().size(), 1u);
   EXPECT_EQ(config.ListenAddresses()[0].ToString(), "[::1]:9953");
+}
+
+TEST(ConfigTest, DataplaneSettingsFromFileAndFlags) {
+  ServerConfig config;
+  absl::Status s = ParseConfigText(
+      "dpdk_eal \"-l 0-2 --in-memory\"\ndpdk_port 0000:01:00.0\ndpdk_address 192.0.2.53\n"
+      "dpdk_address 2001:db8::53\ndpdk_queues 2\ndpdk_exception net_tap1,iface=dns0\ndpdk_mtu 9000\n",
+      "t.conf", &config);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(ValidateConfig(config).ok());
+  EXPECT_EQ(config.dpdk_eal, "-l 0-2 --in-memory");
+  EXPECT_EQ(config.dpdk_port, "0000:01:00.0");
+  EXPECT_EQ(config.dpdk_addresses, (std::vector<std::string>{"192.0.2.53", "2001:db8::53"}));
+  EXPECT_EQ(config.dpdk_queues, 2);
+  EXPECT_EQ(config.dpdk_exception, "net_tap1,iface=dns0");
+  EXPECT_EQ(config.dpdk_mtu, 9000);
+
+  // --dpdk is dpdk_eal; --dpdk-address flags replace the file's list.
+  const char* argv[] = {"rootd", "--dpdk", "--no-huge -m 256", "--dpdk-port", "net_pcap0", "--dpdk-address",
+                        "198.51.100.1"};
+  ServerConfig flags;
+  flags.dpdk_addresses = {"192.0.2.1"};
+  s = ParseCommandLine(std::size(argv), const_cast<char**>(argv), 1, &flags);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(flags.dpdk_eal, "--no-huge -m 256");
+  EXPECT_EQ(flags.dpdk_addresses, std::vector<std::string>{"198.51.100.1"});
+  EXPECT_EQ(flags.dpdk_exception, "net_tap0,iface=rootd0");  // the default
+}
+
+TEST(ConfigTest, DataplaneSettingsAreValidated) {
+  ServerConfig config;
+  config.dpdk_port = "net_pcap0";
+  EXPECT_EQ(ValidateConfig(config).message(), "dpdk_port net_pcap0 needs at least one dpdk_address to answer on");
+  config.dpdk_addresses = {"192.0.2.53"};
+  EXPECT_TRUE(ValidateConfig(config).ok());
+  config.dpdk_exception = "net_pcap0,tx_pcap=x";
+  EXPECT_EQ(ValidateConfig(config).message(), "dpdk_exception net_pcap0,tx_pcap=x is the dataplane's own port");
+  config.dpdk_exception = "";
+  EXPECT_NE(ValidateConfig(config).message().find("dpdk_exception: empty"), std::string::npos);
+  ServerConfig no_port;
+  no_port.dpdk_addresses = {"192.0.2.53"};
+  EXPECT_EQ(ValidateConfig(no_port).message(),
+            "dpdk_address and dpdk_eal (--dpdk) need dpdk_port: the port to serve them on");
+  // The command line is validated as a whole.
+  const char* argv[] = {"rootd", "--dpdk-port", "net_pcap0"};
+  ServerConfig from_flags;
+  EXPECT_FALSE(ParseCommandLine(std::size(argv), const_cast<char**>(argv), 1, &from_flags).ok());
 }
 
 TEST(ConfigTest, FlagErrorsNameTheFlag) {

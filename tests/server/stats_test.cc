@@ -10,6 +10,7 @@ namespace rootd::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr uint8_t kV4[4] = {192, 0, 2, 1};
 constexpr uint8_t kV6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -175,6 +176,37 @@ TEST(StatsTest, JsonAndTextNameEveryCounter) {
   EXPECT_THAT(text, HasSubstr("rcode NXDOMAIN     1\n"));
   EXPECT_THAT(text, HasSubstr("image 2017082100/0000abcd 1\n"));
   EXPECT_THAT(text, HasSubstr("rfc8145 sets       1\n"));
+}
+
+// Dataplane workers' frame counters merge like the rest; text and JSON show them only when a
+// dataplane worker exists (JSON always carries the object, with 0 workers).
+TEST(StatsTest, DataplaneCountersMergeAcrossLcores) {
+  StatsRegistry registry;
+  registry.Add()->Record(From(Transport::kUdp, false), Answered(0, 30, 90), kImageA);  // a socket worker
+  EXPECT_THAT(registry.Snapshot().ToJson(), HasSubstr("\"dataplane\":{\"workers\":0,\"rx\":0,"));
+  EXPECT_THAT(registry.Snapshot().ToText(), Not(HasSubstr("dpdk")));
+  for (int lcore = 0; lcore < 2; ++lcore) {
+    WorkerStats* w = registry.Add();
+    w->dataplane_worker = true;
+    Bump(w->dataplane.rx, 10);
+    Bump(w->dataplane.tx, 6);
+    Bump(w->dataplane.tx_dropped, 1);
+    Bump(w->dataplane.to_kernel, 2);
+    Bump(w->dataplane.from_kernel, 3);
+    Bump(w->dataplane.truncated_to_fit, 1);
+    Bump(w->dataplane.frames[0], 7);
+    Bump(w->dataplane.frames[DataplaneCounters::kReasons - 1], 1);
+  }
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.dataplane_workers, 2u);
+  EXPECT_EQ(s.dp_rx, 20u);
+  EXPECT_EQ(s.dp_from_kernel, 6u);
+  EXPECT_THAT(s.ToJson(), HasSubstr("\"dataplane\":{\"workers\":2,\"rx\":20,\"tx\":12,\"tx_dropped\":2,"
+                                    "\"to_kernel\":4,\"from_kernel\":6,\"truncated_to_fit\":2,"
+                                    "\"frames\":{\"dns_query\":14,\"not_ip\":0,"));
+  EXPECT_THAT(s.ToJson(), HasSubstr("\"bad_ip_header\":2}}"));
+  EXPECT_THAT(s.ToText(), HasSubstr("dpdk rx            20\n"));
+  EXPECT_THAT(s.ToText(), HasSubstr("  dns_query        14\n"));
 }
 
 }  // namespace
