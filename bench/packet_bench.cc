@@ -10,11 +10,11 @@
 // 100 and 800 octets (a referral or NXDOMAIN without and with DNSSEC), with checksums in
 // software (verified on receive, computed on transmit) or offloaded to the NIC both ways.
 #include <benchmark/benchmark.h>
-#include <time.h>
 
 #include <cstring>
 #include <random>
 
+#include "bench/reflector.h"
 #include "dataplane/packet.h"
 #include "tests/dataplane/test_frames.h"
 
@@ -52,22 +52,10 @@ void Prepare(Frame& f, bool ipv6, size_t response_size) {
 // after it) report their time as a ratio to it.
 double g_baseline_ns[2] = {};
 
-double ThreadCpuNs() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
-}
+using bench::ThreadCpuNs;
 
 double ElapsedNs(const benchmark::State& state, double start) {
   return (ThreadCpuNs() - start) / static_cast<double>(state.iterations());
-}
-
-template <size_t N>
-void Swap(uint8_t* a, uint8_t* b) {
-  uint8_t t[N];
-  std::memcpy(t, a, N);
-  std::memcpy(a, b, N);
-  std::memcpy(b, t, N);
 }
 
 // The baseline: restore the query, swap MACs, addresses and ports in place.
@@ -75,17 +63,10 @@ void BM_SwapBaseline(benchmark::State& state) {
   const bool ipv6 = state.range(0);
   Frame f;
   Prepare(f, ipv6, kResponseSizes[0]);
-  const size_t l3 = 14, udp = l3 + (ipv6 ? 40 : 20);
   const double start = ThreadCpuNs();
   for (auto _ : state) {
     std::memcpy(f.buffer, f.query.data(), f.query.size());
-    Swap<6>(f.buffer, f.buffer + 6);
-    if (ipv6) {
-      Swap<16>(f.buffer + l3 + 8, f.buffer + l3 + 24);
-    } else {
-      Swap<4>(f.buffer + l3 + 12, f.buffer + l3 + 16);
-    }
-    Swap<2>(f.buffer + udp, f.buffer + udp + 2);
+    bench::Reflect(f.buffer, ipv6);
     benchmark::DoNotOptimize(f.buffer);
     benchmark::ClobberMemory();
   }

@@ -14,8 +14,7 @@ namespace {
 
 using server::Bump;
 
-// Frames per RX burst: the usual DPDK burst, well inside one Engine::AnswerBurst.
-constexpr uint16_t kBurst = 32;
+constexpr uint16_t kBurst = kLcoreBurst;
 static_assert(kBurst <= server::Engine::kMaxBurst);
 // Polls that find nothing before the lcore naps: an idle lcore then yields its core to the
 // kernel-socket workers and the control thread (the machines rootd runs on in the lab share
@@ -48,16 +47,7 @@ size_t ResponseRoom(size_t buffer_after_dns, uint16_t mtu, bool ipv6) {
   return std::min(buffer_after_dns, mtu_room);
 }
 
-struct Burst {
-  rte_mbuf* queries[kBurst];
-  QueryFrame frames[kBurst];
-  server::BurstQuery answers[kBurst];
-  rte_mbuf* to_port[kBurst];
-  rte_mbuf* to_kernel[kBurst];
-  rte_mbuf* dropped[kBurst];
-};
-
-void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, Burst& b) {
+void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, LcoreScratch& b) {
   server::DataplaneCounters& c = x.stats->dataplane;
   Bump(c.rx, count);
   uint16_t queries = 0, to_kernel = 0, dropped = 0;
@@ -156,24 +146,28 @@ void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, Burst
 
 }  // namespace
 
+uint16_t PollOnce(const LcoreContext& x, LcoreScratch& scratch) {
+  server::DataplaneCounters& c = x.stats->dataplane;
+  rte_mbuf** rx = scratch.rx;
+  const uint16_t from_port = rte_eth_rx_burst(x.port, x.queue, rx, kBurst);
+  if (from_port > 0) HandlePortBurst(x, rx, from_port, scratch);
+  const uint16_t from_kernel = rte_eth_rx_burst(x.exception, x.queue, rx, kBurst);
+  if (from_kernel > 0) {
+    Bump(c.from_kernel, from_kernel);
+    Bump(c.tx, SendOrFree(x.port, x.queue, rx, from_kernel, c));
+  }
+  x.reader->QuiescentState();
+  return static_cast<uint16_t>(from_port + from_kernel);
+}
+
 int RunLcore(void* argument) {
   LcoreContext& x = *static_cast<LcoreContext*>(argument);
   if (!x.launched.load(std::memory_order_acquire)) return -1;  // not handed over by Start()
-  server::DataplaneCounters& c = x.stats->dataplane;
-  auto burst = std::make_unique<Burst>();  // before the loop: nothing is allocated in it
-  rte_mbuf* rx[kBurst];
+  auto scratch = std::make_unique<LcoreScratch>();  // before the loop: nothing is allocated in it
   int idle_polls = 0;
   x.reader->Online();
   while (!x.stop->load(std::memory_order_relaxed)) {
-    const uint16_t from_port = rte_eth_rx_burst(x.port, x.queue, rx, kBurst);
-    if (from_port > 0) HandlePortBurst(x, rx, from_port, *burst);
-    const uint16_t from_kernel = rte_eth_rx_burst(x.exception, x.queue, rx, kBurst);
-    if (from_kernel > 0) {
-      Bump(c.from_kernel, from_kernel);
-      Bump(c.tx, SendOrFree(x.port, x.queue, rx, from_kernel, c));
-    }
-    x.reader->QuiescentState();
-    if (from_port == 0 && from_kernel == 0) {
+    if (PollOnce(x, *scratch) == 0) {
       if (++idle_polls >= kIdlePollsBeforeNap) {
         idle_polls = 0;
         x.reader->Offline();  // a reload never waits for a napping lcore

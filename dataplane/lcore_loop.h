@@ -9,6 +9,8 @@
 // Every mbuf received is sent or freed on this lcore. No locks, no atomic read-modify-write
 // per packet: the counters are this lcore's WorkerStats, written by it alone.
 #pragma once
+#include <rte_mbuf.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -39,6 +41,27 @@ struct alignas(64) LcoreContext {
   // memory model (EAL's own wait is invisible to ThreadSanitizer, EAL being uninstrumented).
   std::atomic<bool> finished{false};
 };
+
+// Frames per RX burst: the usual DPDK burst, well inside one Engine::AnswerBurst.
+inline constexpr uint16_t kLcoreBurst = 32;
+
+// One lcore's per-burst working arrays, allocated once before its loop (too large for a
+// lcore's stack to be comfortable, and nothing is allocated per burst).
+struct LcoreScratch {
+  rte_mbuf* rx[kLcoreBurst];
+  rte_mbuf* queries[kLcoreBurst];
+  QueryFrame frames[kLcoreBurst];
+  server::BurstQuery answers[kLcoreBurst];
+  rte_mbuf* to_port[kLcoreBurst];
+  rte_mbuf* to_kernel[kLcoreBurst];
+  rte_mbuf* dropped[kLcoreBurst];
+};
+
+// One iteration of RunLcore's loop: one RX burst from the port (answered, handed to the
+// kernel or freed) and one from the exception port (sent on the port), then a quiescent
+// state of context.reader, which must be online. Returns how many frames were received on
+// both. RunLcore is this in a loop with its idle naps; a benchmark drives it burst by burst.
+uint16_t PollOnce(const LcoreContext& context, LcoreScratch& scratch);
 
 // Runs until *context->stop; `context` is an LcoreContext (rte_eal_remote_launch's signature).
 // Returns 0.
