@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "absl/time/time.h"
+
 #include "server/stats.h"
 
 namespace rootd::server {
@@ -9,19 +11,16 @@ namespace rootd::server {
 namespace {
 constexpr auto kRelaxed = std::memory_order_relaxed;
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser: a few cycles per query
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 template <size_t N>
 void ClearAll(std::atomic<uint64_t> (&counters)[N]) {
   for (auto& c : counters) c.store(0, kRelaxed);
 }
 }  // namespace
+
+std::string DayText(int32_t day, const char* format) {
+  return absl::FormatTime(format, absl::FromUnixSeconds(int64_t{day} * 86400), absl::UTCTimeZone());
+}
 
 void DailySlot::Clear(int32_t new_day) {
   day.store(-1, kRelaxed);  // readers skip it while it is cleared
@@ -56,13 +55,13 @@ void DailyTraffic::Record(int32_t day, const Request& request, const QueryInfo& 
   if (f == 0) {
     uint32_t v4;
     std::memcpy(&v4, request.client_address, 4);
-    slot.sources[0].Add(Mix(v4 ^ key_[0]));
+    slot.sources[0].Add(Mix64(v4 ^ key_[0]));
   } else {
     uint64_t prefix, host;
     std::memcpy(&prefix, request.client_address, 8);
     std::memcpy(&host, request.client_address + 8, 8);
-    const uint64_t prefix_hash = Mix(prefix ^ key_[0]);
-    slot.sources[1].Add(Mix(prefix_hash ^ host ^ key_[1]));
+    const uint64_t prefix_hash = Mix64(prefix ^ key_[0]);
+    slot.sources[1].Add(Mix64(prefix_hash ^ host ^ key_[1]));
     slot.sources[2].Add(prefix_hash);
   }
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "server/engine.h"
@@ -22,6 +23,9 @@ inline constexpr int kResponseSizeBuckets = 257;
 inline constexpr int kRcodeSlots = 24;  // as WorkerStats: index 23 is anything above 22
 
 using DailySources = HyperLogLog<12>;
+
+// A day as the counters number it (days since 1970-01-01, UTC), in `format` (absl::FormatTime).
+std::string DayText(int32_t day, const char* format = "%Y-%m-%d");
 
 // One day of one worker.
 struct DailySlot {

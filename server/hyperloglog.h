@@ -11,6 +11,15 @@
 
 namespace rootd::server {
 
+// splitmix64's finaliser: 64 well-mixed bits from any 64 in a few cycles, what Add() needs.
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 template <int kBits>
 class HyperLogLog {
  public:

@@ -98,7 +98,7 @@ std::string PrometheusText(const StatsSnapshot& s, const ZoneStatus& zone) {
   auto set_labels = [](const TaSetKey& set) {
     return Cat("signal=\"", set.kind == SignalKind::kTaQuery ? "ta_query" : "edns_key_tag", "\",tags=\"", set.TagsText(),
                "\",dnskey=\"", zone::ImageIdentity::DnskeyIdText(set.dnskey_id), "\",date=\"",
-               absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(int64_t{set.day} * 86400), absl::UTCTimeZone()), "\"");
+               DayText(set.day), "\"");
   };
   for (const auto& [set, counts] : s.ta_signals.sets) out.Sample(set_labels(set), counts.queries[0] + counts.queries[1]);
   out.Family("rootd_rfc8145_set_sources", "gauge",

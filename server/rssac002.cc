@@ -13,10 +13,6 @@ namespace rootd::server {
 
 namespace {
 
-absl::Time DayStart(int32_t day) { return absl::FromUnixSeconds(int64_t{day} * 86400); }
-
-std::string DayText(int32_t day, const char* format) { return absl::FormatTime(format, DayStart(day), absl::UTCTimeZone()); }
-
 // A histogram as a YAML map of its non-empty 16-octet buckets ("0-15: 12"); the last bucket
 // is open ("288-").
 template <size_t N>

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/time/time.h"
+#include "server/daily_traffic.h"
 #include "server/json_writer.h"
 #include "zone/image.h"
 #include "zone/text.h"
@@ -12,10 +13,6 @@
 namespace rootd::server {
 
 namespace {
-std::string DateText(int32_t day) {
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(int64_t{day} * 86400), absl::UTCTimeZone());
-}
-
 const char* KindText(SignalKind kind) { return kind == SignalKind::kTaQuery ? "_ta query" : "edns-key-tag"; }
 const char* KindKey(SignalKind kind) { return kind == SignalKind::kTaQuery ? "ta_query" : "edns_key_tag"; }
 
@@ -63,7 +60,7 @@ std::string TaReportText(const TaSignalTotals& totals, const TaReportKeys& keys)
   const std::vector<TaReportDay> days = TaReportDays(totals, keys);
   if (days.empty()) out += "no signals yet\n";
   for (const TaReportDay& day : days) {
-    out += Cat("\n", DateText(day.day), "  ", KindText(day.kind), "\n");
+    out += Cat("\n", DayText(day.day), "  ", KindText(day.kind), "\n");
     out += "  sources  queries  DNSKEY    key tags\n";
     for (const auto& [set, counts] : day.sets) {
       char line[64];
@@ -87,7 +84,7 @@ std::string TaReportJson(const TaSignalTotals& totals, const TaReportKeys& keys)
   json.BeginObject().Key("old_ksk").Number(uint64_t{keys.old_ksk}).Key("new_ksk").Number(uint64_t{keys.new_ksk});
   json.Key("days").BeginArray();
   for (const TaReportDay& day : TaReportDays(totals, keys)) {
-    json.BeginObject().Key("date").String(DateText(day.day)).Key("signal").String(KindKey(day.kind));
+    json.BeginObject().Key("date").String(DayText(day.day)).Key("signal").String(KindKey(day.kind));
     json.Key("sources").Number(day.sources).Key("sources_estimated").Bool(day.estimated);
     json.Key("old_only").Number(day.Share(day.old_only)).Key("new_only").Number(day.Share(day.new_only));
     json.Key("both").Number(day.Share(day.both)).Key("neither").Number(day.Share(day.neither));
@@ -151,7 +148,7 @@ std::string TaReportSvg(const TaSignalTotals& totals, const TaReportKeys& keys) 
       svg += rect;
       bottom -= h;
     }
-    const std::string date = DateText(day.day);
+    const std::string date = DayText(day.day);
     svg += Cat("<text x=\"", x + kBar / 2, "\" y=\"", kTop + kPlot + 14, "\" text-anchor=\"middle\">", date.substr(5),
                "</text>");
     svg += Cat("<text x=\"", x + kBar / 2, "\" y=\"", kTop + kPlot + 28, "\" text-anchor=\"middle\">",

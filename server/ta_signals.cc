@@ -14,21 +14,14 @@ constexpr auto kRelaxed = std::memory_order_relaxed;
 // cost of a flood of junk sets bounded once the table is full.
 constexpr int kMaxProbes = 32;
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 uint64_t KeyHash(const TaSetKey& key) {
-  uint64_t h = Mix(static_cast<uint64_t>(static_cast<uint32_t>(key.day)) << 32 | key.dnskey_id);
-  h = Mix(h ^ (uint64_t{key.tag_count} << 8 | static_cast<uint8_t>(key.kind)));
+  uint64_t h = Mix64(static_cast<uint64_t>(static_cast<uint32_t>(key.day)) << 32 | key.dnskey_id);
+  h = Mix64(h ^ (uint64_t{key.tag_count} << 8 | static_cast<uint8_t>(key.kind)));
   for (int i = 0; i < key.tag_count; i += 4) {
     uint64_t word = 0;
     for (int k = i; k < i + 4 && k < key.tag_count; ++k) word = word << 16 | key.tags[k];
-    h = Mix(h ^ word);
+    h = Mix64(h ^ word);
   }
   return h;
 }
