@@ -1,20 +1,16 @@
 #include "tests/server/peer_servers.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -42,28 +38,12 @@ class Fd {
   int fd_;
 };
 
-sockaddr_in Loopback(uint16_t port) {
+sockaddr_in Ipv4(const std::string& address, uint16_t port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  inet_pton(AF_INET, address.c_str(), &a.sin_addr);
   return a;
-}
-
-// The first executable among `candidates`, or "" when there is none.
-std::string FindBinary(const std::vector<std::string>& candidates) {
-  for (const std::string& c : candidates) {
-    if (access(c.c_str(), X_OK) == 0) return c;
-  }
-  return "";
-}
-
-std::string Tail(const std::string& path, size_t max_chars = 2000) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  const std::string text = s.str();
-  return text.size() > max_chars ? text.substr(text.size() - max_chars) : text;
 }
 
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -74,41 +54,41 @@ bool WriteFile(const std::string& path, const std::string& text) {
 
 // NSD in the foreground (-d): one server process, no RRL (Debian enables it by default), no
 // zone file writes, identity and version hidden so CHAOS queries are refused as by rootd.
-std::string NsdConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
-  return Cat("server:\n", "  ip-address: 127.0.0.1\n", "  port: ", port, "\n", "  server-count: 1\n",
+std::string NsdConfig(const std::string& dir, const std::string& zone_file, const PeerServerOptions& where,
+                      uint16_t port) {
+  return Cat("server:\n", "  ip-address: ", where.address, "\n", "  port: ", port, "\n", "  server-count: 1\n",
              "  username: \"\"\n", "  chroot: \"\"\n", "  zonesdir: \"", dir, "\"\n", "  database: \"\"\n",
              "  zonelistfile: \"", dir, "/zone.list\"\n", "  xfrdfile: \"", dir, "/xfrd.state\"\n",
              "  pidfile: \"", dir, "/nsd.pid\"\n", "  logfile: \"", dir, "/nsd.log\"\n", "  verbosity: 1\n",
              "  hide-version: yes\n", "  hide-identity: yes\n", "  do-ip6: no\n", "  tcp-count: 10\n",
              "  rrl-ratelimit: 0\n", "  rrl-whitelist-ratelimit: 0\n", "  zonefiles-check: no\n",
              "  zonefiles-write: 0\n", "remote-control:\n", "  control-enable: no\n", "zone:\n",
-             "  name: \".\"\n", "  zonefile: \"", zone_file, "\"\n");
+             "  name: \"", where.origin, "\"\n", "  zonefile: \"", zone_file, "\"\n");
 }
 
 // knotd runs in the foreground unless given -d. Empty identity and version disable the CHAOS
 // answers; the zone is served as loaded (no signing, no semantic checks, no journal).
-std::string KnotConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
-  return Cat("server:\n", "  listen: 127.0.0.1@", port, "\n", "  rundir: \"", dir, "/run\"\n",
+std::string KnotConfig(const std::string& dir, const std::string& zone_file, const PeerServerOptions& where,
+                       uint16_t port) {
+  return Cat("server:\n", "  listen: ", where.address, "@", port, "\n", "  rundir: \"", dir, "/run\"\n",
              "  udp-workers: 1\n", "  tcp-workers: 1\n", "  background-workers: 1\n", "  identity: \"\"\n",
              "  version: \"\"\n", "database:\n", "  storage: \"", dir, "/db\"\n", "control:\n", "  listen: \"", dir,
              "/run/knot.sock\"\n", "log:\n", "  - target: stderr\n", "    any: info\n", "template:\n",
              "  - id: default\n", "    storage: \"", dir, "\"\n", "    semantic-checks: off\n",
              "    zonefile-sync: -1\n", "    zonefile-load: whole\n", "    journal-content: none\n", "zone:\n",
-             "  - domain: .\n", "    file: \"", zone_file, "\"\n");
+             "  - domain: ", where.origin, "\n", "    file: \"", zone_file, "\"\n");
 }
 
 // named in the foreground (-g logs to stderr), authoritative only: no recursion, no validation,
 // no rate limiting, version and hostname hidden.
-std::string BindConfig(const std::string& dir, const std::string& zone_file, uint16_t port) {
+std::string BindConfig(const std::string& dir, const std::string& zone_file, const PeerServerOptions& where,
+                       uint16_t port) {
   return Cat("options {\n", "  directory \"", dir, "\";\n", "  pid-file \"", dir, "/named.pid\";\n",
-             "  listen-on port ", port, " { 127.0.0.1; };\n", "  listen-on-v6 { none; };\n", "  recursion no;\n",
+             "  listen-on port ", port, " { ", where.address, "; };\n", "  listen-on-v6 { none; };\n", "  recursion no;\n",
              "  dnssec-validation no;\n", "  version none;\n", "  hostname none;\n", "  server-id none;\n",
              "  notify no;\n", "};\n", "controls { };\n", "zone \".\" {\n", "  type primary;\n", "  file \"",
              zone_file, "\";\n", "};\n");
 }
-
-// ". SOA" without EDNS, with ID 0x5eed.
-std::vector<uint8_t> SoaProbe() { return {0x5e, 0xed, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1}; }
 
 }  // namespace
 
@@ -123,7 +103,9 @@ const char* PeerName(PeerKind kind) {
 
 absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, const std::string& zone_file,
                                                               const std::string& dir,
-                                                              std::chrono::seconds start_timeout) {
+                                                              const PeerServerOptions& options) {
+  using rootd::testing::FileTail;
+  using rootd::testing::FindBinary;
   const bool nsd = kind == PeerKind::kNsd, bind = kind == PeerKind::kBind;
   const std::string binary = nsd    ? FindBinary({"/usr/sbin/nsd", "/usr/local/sbin/nsd"})
                              : bind ? FindBinary({"/usr/sbin/named", "/usr/local/sbin/named"})
@@ -134,7 +116,7 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
                                              "or apt-get install ",
                                              nsd ? "nsd" : bind ? "bind9" : "knot"));
   }
-  const uint16_t port = rootd::testing::FreePort();
+  const uint16_t port = options.port != 0 ? options.port : rootd::testing::FreePort();
   if (port == 0) return absl::UnavailableError("no free loopback port for both UDP and TCP");
   const std::string config_path = Cat(dir, "/", PeerName(kind), ".conf");
   const std::string log_path = Cat(dir, "/", PeerName(kind), ".out");
@@ -145,45 +127,29 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
       }
     }
   }
-  const std::string config = nsd    ? NsdConfig(dir, zone_file, port)
-                             : bind ? BindConfig(dir, zone_file, port)
-                                    : KnotConfig(dir, zone_file, port);
+  const std::string config = nsd    ? NsdConfig(dir, zone_file, options, port)
+                             : bind ? BindConfig(dir, zone_file, options, port)
+                                    : KnotConfig(dir, zone_file, options, port);
   if (!WriteFile(config_path, config)) {
     return absl::InternalError(Cat("cannot write ", config_path));
   }
-  std::vector<std::string> args = nsd    ? std::vector<std::string>{binary, "-d", "-c", config_path}
-                                  : bind ? std::vector<std::string>{binary, "-g", "-4", "-n", "1", "-c", config_path}
-                                         : std::vector<std::string>{binary, "-c", config_path};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log_fd < 0) return absl::InternalError(Cat("open ", log_path, ": ", std::strerror(errno)));
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(log_fd);
-    return absl::InternalError(Cat("fork: ", std::strerror(errno)));
-  }
-  if (pid == 0) {
-    setpgid(0, 0);  // its own process group: NSD forks workers, Stop() signals them all
-    dup2(log_fd, 1);
-    dup2(log_fd, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(log_fd);
-  setpgid(pid, pid);
-  std::unique_ptr<PeerServer> server(new PeerServer(kind, pid, port, log_path));
+  absl::StatusOr<std::unique_ptr<rootd::testing::ChildProcess>> process = rootd::testing::ChildProcess::Start(
+      nsd    ? std::vector<std::string>{binary, "-d", "-c", config_path}
+      : bind ? std::vector<std::string>{binary, "-g", "-4", "-n", "1", "-c", config_path}
+             : std::vector<std::string>{binary, "-c", config_path},
+      log_path);
+  if (!process.ok()) return process.status();
+  std::unique_ptr<PeerServer> server(new PeerServer(kind, port, *std::move(process)));
 
-  const auto deadline = Clock::now() + start_timeout;
-  const std::vector<std::vector<uint8_t>> probe = {SoaProbe()};
-  const UdpExchangeOptions quick{.window = 1, .timeout = std::chrono::milliseconds(200), .retries = 0};
+  const auto deadline = Clock::now() + options.start_timeout;
+  const std::vector<std::vector<uint8_t>> probe = {rootd::testing::MakeWireQuery(0x5eed, options.origin, 6)};
+  const UdpExchangeOptions quick{
+      .window = 1, .timeout = std::chrono::milliseconds(200), .retries = 0, .address = options.address};
   while (Clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      server->pid_ = -1;
-      return absl::InternalError(Cat(PeerName(kind), " exited (status ", status, ") before answering; its log (",
-                                     log_path, "):\n", Tail(log_path), nsd ? Tail(dir + "/nsd.log") : ""));
+    if (!server->process_->Running()) {
+      return absl::InternalError(Cat(PeerName(kind), " exited (status ", server->process_->exit_status(),
+                                     ") before answering; its log (", log_path, "):\n", FileTail(log_path),
+                                     nsd ? FileTail(dir + "/nsd.log") : ""));
     }
     const auto responses = ExchangeUdp(port, probe, quick);
     // Ready once it answers NOERROR with an answer (not SERVFAIL while loading).
@@ -191,28 +157,10 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
     if (r.size() >= 12 && (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) > 0) return server;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer . SOA on port ", port, " within ",
-                                         start_timeout.count(), " s; its log (", log_path, "):\n", Tail(log_path),
-                                         nsd ? Tail(dir + "/nsd.log") : ""));
-}
-
-PeerServer::~PeerServer() { Stop(); }
-
-void PeerServer::Stop() {
-  if (pid_ <= 0) return;
-  kill(-pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 50; ++i) {  // up to 5 s, then SIGKILL
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      kill(-pid_, SIGKILL);  // stragglers of the group, if any
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  kill(-pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
+  return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer ", options.origin, " SOA on ",
+                                         options.address, " port ", port, " within ", options.start_timeout.count(),
+                                         " s; its log (", log_path, "):\n", FileTail(log_path),
+                                         nsd ? FileTail(dir + "/nsd.log") : ""));
 }
 
 std::vector<std::vector<uint8_t>> ExchangeUdp(uint16_t port, const std::vector<std::vector<uint8_t>>& queries,
@@ -220,7 +168,7 @@ std::vector<std::vector<uint8_t>> ExchangeUdp(uint16_t port, const std::vector<s
   std::vector<std::vector<uint8_t>> responses(queries.size());
   Fd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return responses;
-  const sockaddr_in server = Loopback(port);
+  const sockaddr_in server = Ipv4(options.address, port);
   if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0) return responses;
   const int buffer = 4 << 20;
   setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
