@@ -1,6 +1,7 @@
 // rootlab: a rollover lab root of one's own. `init` makes the lab (keys, signed root zone, the
 // lab TLD's zone, trust anchors in every resolver's form; zone/lab_init.h); `scenario` writes an
-// SKR that rolls its keys on an accelerated, wall-clock-aligned schedule for rootd to serve.
+// SKR that rolls its keys on an accelerated, wall-clock-aligned schedule for rootd to serve
+// (zone/lab_scenario.h), refused when skrtool lint rejects it.
 // Exit status: 0 on success, 1 on failure, 2 on usage errors.
 #include <cstdio>
 #include <optional>
@@ -9,7 +10,13 @@
 
 #include "absl/time/time.h"
 #include "server/command_line.h"
+#include "tools/lab_scenario_report.h"
+#include "tools/skr_lint.h"
+#include "zone/file_io.h"
 #include "zone/lab_init.h"
+#include "zone/lab_scenario.h"
+#include "zone/skr_writer.h"
+#include "zone/text.h"
 #include "zone/rr_types.h"
 #include "zone/skr.h"
 #include "zone/signature_verifier.h"
@@ -27,6 +34,14 @@ constexpr char kUsage[] =
     "          lab. delegated to ns.lab. at --lab-tld-address, default 127.0.53.10), DIR/lab.zone,\n"
     "          DIR/root.ds and DIR/anchors/ (Unbound, BIND, Knot Resolver, root-anchors.xml);\n"
     "          signatures valid from an hour ago for --validity (default 30 days)\n"
+    "       rootlab scenario DIR --plan ksk-roll|emergency|standby-key --slot DURATION [--start TIME]\n"
+    "                        [--hold-down DURATION] [--dnskey-ttl SECONDS] [--out FILE] [--force]\n"
+    "scenario  an SKR for rootd --skr (default DIR/scenario-PLAN.xml) rolling the lab's keys, one bundle per\n"
+    "          slot from the slot holding --start (RFC 3339, default now), slots aligned to the wall clock;\n"
+    "          the new key is published for ceil(hold-down / slot) + 1 slots (--hold-down default 2 slots);\n"
+    "          DNSKEY TTL one slot unless given; the timeline is printed and written to\n"
+    "          DIR/scenario-PLAN.json. A scenario skrtool lint rejects (with the lab's hold-down) is not\n"
+    "          written unless --force (the emergency plan exists to fail)\n"
     "DURATION is an xsd:duration (P30D, PT5S) or a Go-style one (720h, 5s).\n";
 
 std::optional<absl::Duration> ParseDuration(const std::string& text) {
@@ -105,11 +120,83 @@ int Init(int argc, char** argv) {
   return 0;
 }
 
+int Scenario(int argc, char** argv) {
+  std::string dir, out, plan_name;
+  rootd::zone::LabScenarioOptions options;
+  options.slot = absl::ZeroDuration();
+  std::optional<absl::Duration> hold_down;
+  bool force = false;
+  CommandLine command_line("rootlab scenario", kUsage);
+  command_line.Option("plan", &plan_name)
+      .Option("slot", PositiveDuration(&options.slot), "a duration like PT5S or 5s")
+      .Option(
+          "start",
+          [&](const std::string& value) {
+            std::string error;
+            return absl::ParseTime(absl::RFC3339_full, value, &options.start, &error);
+          },
+          "a time like 2026-12-06T22:00:00Z")
+      .Option(
+          "hold-down",
+          [&](const std::string& value) {
+            hold_down = ParseDuration(value);
+            return hold_down.has_value() && *hold_down >= absl::ZeroDuration();
+          },
+          "a duration like PT10S or 10s")
+      .Option(
+          "dnskey-ttl",
+          [&](const std::string& value) {
+            uint64_t ttl = 0;
+            if (!rootd::server::ParseUint64(value, 0x7fffffff, &ttl) || ttl == 0) return false;
+            options.dnskey_ttl = static_cast<uint32_t>(ttl);
+            return true;
+          },
+          "seconds, at least 1")
+      .Option("out", &out)
+      .Switch("force", &force)
+      .Arguments(OneArgument(&dir));
+  if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
+  if (dir.empty()) return command_line.UsageError("which lab folder?");
+  const std::optional<rootd::zone::LabPlan> plan = rootd::zone::ParseLabPlan(plan_name);
+  if (!plan) return command_line.UsageError("--plan ksk-roll, emergency or standby-key");
+  if (options.slot == absl::ZeroDuration()) return command_line.UsageError("--slot is needed");
+  options.plan = *plan;
+  options.hold_down = hold_down.value_or(2 * options.slot);
+  if (out.empty()) out = rootd::Cat(dir, "/scenario-", plan_name, ".xml");
+
+  absl::StatusOr<rootd::zone::LabKeyStore> store = rootd::zone::LabKeyStore::Open(dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<rootd::zone::LabScenario> scenario = rootd::zone::MakeLabScenario(*store, options);
+  if (!scenario.ok()) return Fail(scenario.status());
+  absl::StatusOr<std::string> xml = rootd::zone::WriteSkrXml(scenario->skr);
+  if (!xml.ok()) return Fail(xml.status());
+  // Lint what rootd will read: the XML, parsed back.
+  absl::StatusOr<rootd::zone::SignedKeyResponse> written = rootd::zone::ParseSkrXml(*xml, out);
+  if (!written.ok()) return Fail(written.status());
+  const rootd::tools::SkrLintReport lint =
+      rootd::tools::LintSkr(*written, rootd::tools::ScenarioLintOptions(*scenario));
+  std::fputs(rootd::tools::ScenarioTimelineText(*scenario).c_str(), stdout);
+  if (!lint.findings.empty()) std::fputs(rootd::tools::LintText(*written, lint).c_str(), lint.ok() ? stdout : stderr);
+  if (!lint.ok() && !force) {
+    std::fprintf(stderr, "rootlab: skrtool lint rejects this scenario; not written (--force writes it anyway)\n");
+    return 1;
+  }
+  const std::string json_path = rootd::Cat(dir, "/scenario-", plan_name, ".json");
+  for (const auto& [path, text] :
+       {std::pair{out, *xml}, std::pair{json_path, rootd::tools::ScenarioJson(*scenario, *plan, out)}}) {
+    if (absl::Status s = rootd::zone::WriteFileAtomically(path, text); !s.ok()) return Fail(s);
+  }
+  std::printf("wrote %s and %s\nserve it: rootd --zone %s/root.zone --trust-anchor %s/root.ds --skr %s\n",
+              out.c_str(), json_path.c_str(), dir.c_str(), dir.c_str(), out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "init") return Init(argc, argv);
+  if (command == "scenario") return Scenario(argc, argv);
   if (command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

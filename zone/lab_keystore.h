@@ -31,7 +31,7 @@ class LabKeyStore {
   // The keys recorded in DIR/keys/keys.txt.
   static absl::StatusOr<LabKeyStore> Open(const std::string& dir);
 
-  // The key recorded as `name`, or null.
+  // The key recorded as `name`, or null (until the next GetOrCreate, which may add a key).
   const LabStoredKey* Find(std::string_view name) const;
   // The key `name`: the one recorded, or a fresh one of `algorithm` (RSA: 2048 bits) saved and
   // recorded. A recorded key of another role or algorithm is an error.
