@@ -53,9 +53,9 @@ std::string BindConfig(const LabResolverOptions& o, uint16_t port, uint16_t cont
 std::string KnotResolverConfig(const LabResolverOptions& o, uint16_t port) {
   return Cat("net.ipv6 = false\n", "net.listen('127.0.0.1', ", port, ", { kind = 'dns' })\n", "net.outgoing_v4('",
              o.source_address, "')\n", "cache.size = 10 * MB\n", "cache.max_ttl(", kMaxCacheTtl, ")\n",
-             // The root's name servers all at the lab root's address: as root hints, and as answers
-             // for their names, which would otherwise be looked up under the lab's net.
-             "modules.load('hints > iterate')\n", "hints.root({ ['a.root-servers.net.'] = '", o.root_address,
+             // Knot Resolver ignores glue at loopback addresses (the lab TLD's) unless ALLOW_LOCAL, and
+             // would look the root servers' names up under the lab's net.: they are hints instead.
+             "policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))\n", "modules.load('hints > iterate')\n", "hints.root({ ['a.root-servers.net.'] = '", o.root_address,
              "' })\n", "for letter in ('abcdefghijklm'):gmatch('.') do\n", "  hints.set(letter .. '.root-servers.net. ",
              o.root_address, "')\n", "end\n", "trust_anchors.add_file('", o.dir, "/root.keys', ",
              o.managed ? "false" : "true", ")\n", "ta_update.hold_down_time = ", o.hold_down_seconds, " * sec\n",
