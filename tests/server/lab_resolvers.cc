@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "tests/run_command.h"
@@ -35,8 +34,8 @@ std::string UnboundConfig(const LabResolverOptions& o, uint16_t port) {
              "  chroot: \"\"\n", "  directory: \"", o.dir, "\"\n", "  pidfile: \"", o.dir, "/unbound.pid\"\n",
              "  use-syslog: no\n", "  verbosity: 1\n", "  module-config: \"validator iterator\"\n",
              "  trust-anchor-signaling: yes\n", "  cache-max-ttl: ", kMaxCacheTtl, "\n", "  cache-max-negative-ttl: ",
-             kMaxCacheTtl, "\n", anchor, "stub-zone:\n", "  name: \".\"\n", "  stub-addr: ", o.root_address, "\n",
-             "  stub-prime: no\n", "remote-control:\n", "  control-enable: no\n");
+             kMaxCacheTtl, "\n", "  root-hints: \"", o.dir, "/root.hints\"\n", anchor, "remote-control:\n",
+             "  control-enable: no\n");
 }
 
 std::string BindConfig(const LabResolverOptions& o, uint16_t port, uint16_t control_port) {
@@ -47,7 +46,7 @@ std::string BindConfig(const LabResolverOptions& o, uint16_t port, uint16_t cont
              "  recursion yes;\n", "  allow-query { any; };\n", "  dnssec-validation yes;\n",
              "  trust-anchor-telemetry yes;\n", "  max-cache-ttl ", kMaxCacheTtl, ";\n", "  max-ncache-ttl ",
              kMaxCacheTtl, ";\n", "};\n", "include \"", o.dir, "/trust-anchors.conf\";\n",
-             "zone \".\" { type static-stub; server-addresses { ", o.root_address, "; }; };\n");
+             "zone \".\" { type hint; file \"", o.dir, "/root.hints\"; };\n");
 }
 
 std::string KnotResolverConfig(const LabResolverOptions& o, uint16_t port) {
@@ -119,6 +118,9 @@ absl::StatusOr<std::unique_ptr<LabResolver>> LabResolver::Start(const LabResolve
   }
   mkdir(options.dir.c_str(), 0755);
   if (absl::Status s = CopyAnchor(options); !s.ok()) return s;
+  // Root hints naming one root server at the lab root's address; priming asks it for the rest.
+  WriteFileText(options.dir + "/root.hints", Cat(".\t3600000\tNS\ta.root-servers.net.\na.root-servers.net.\t3600000\tA\t",
+                                                 options.root_address, "\n"));
   const uint16_t port = FreePort(), control_port = bind ? FreePort() : 0;
   if (port == 0 || (bind && control_port == 0)) return absl::UnavailableError("no free loopback port");
   std::unique_ptr<LabResolver> resolver(new LabResolver(options, port, control_port));
@@ -191,22 +193,6 @@ std::string AnchorStatesText(const AnchorStates& states) {
   std::string out;
   for (const auto& [tag, state] : states) out += Cat(out.empty() ? "" : ", ", state, ": ", tag);
   return out.empty() ? "none" : out;
-}
-
-absl::StatusOr<std::string> AnchorFromDs(ResolverKind kind, const std::string& ds_lines) {
-  if (kind != ResolverKind::kBind) return ds_lines;  // Unbound and Knot Resolver take DS records as they are
-  std::string clause = "trust-anchors {\n";
-  const std::regex ds("^\\.\\s+(?:\\d+\\s+)?(?:IN\\s+)?DS\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+([0-9A-Fa-f]+)\\s*$");
-  std::istringstream lines(ds_lines);
-  int count = 0;
-  for (std::string line; std::getline(lines, line);) {
-    std::smatch m;
-    if (!std::regex_match(line, m, ds)) continue;
-    clause += Cat("  . initial-ds ", m[1].str(), " ", m[2].str(), " ", m[3].str(), " \"", m[4].str(), "\";\n");
-    ++count;
-  }
-  if (count == 0) return absl::InvalidArgumentError(Cat("no root DS record in: ", ds_lines));
-  return clause + "};\n";
 }
 
 }  // namespace rootd::testing

@@ -1,8 +1,9 @@
 // Real validating resolvers from Debian (Unbound, BIND 9, Knot Resolver) run against a lab root
-// server for the end-to-end tests: each in a directory of its own, listening on 127.0.0.1 at a
-// free port, sending its queries from a loopback address of its own (so that rootd's counters
-// tell them apart), with RFC 8145 signalling on and, for a managed trust anchor, RFC 5011 timers
-// in seconds; and each resolver's own record of its trust anchors, read back as it keeps it.
+// server for the end-to-end tests, configured as docs/testbed.md shows: each in a directory of
+// its own, listening on 127.0.0.1 at a free port, sending its queries from a loopback address of
+// its own (so that rootd's counters tell them apart), root hints at the lab root, RFC 8145
+// signalling on and, for a managed trust anchor, RFC 5011 timers in seconds; and each
+// resolver's own record of its trust anchors, read back as it keeps it.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -22,7 +23,9 @@ struct LabResolverOptions {
   ResolverKind kind = ResolverKind::kUnbound;
   std::string dir;             // created if missing: configuration, anchor file, logs
   std::string source_address;  // 127.x.y.z, the resolver's own: it queries the root from there
-  std::string root_address;    // the lab root server (port 53; BIND's static-stub takes no port)
+  // The lab root server, on port 53: the resolver's root hints name one root server there, and
+  // priming must find the others there too (rootlab init --server-address puts them all there).
+  std::string root_address;
   // The root trust anchor in the resolver's own form (rootlab init writes them): Unbound's
   // anchor file (DS or DNSKEY lines), a BIND `trust-anchors { . initial-key|initial-ds ... };`
   // clause, Knot Resolver's key file (DS or DNSKEY lines). Copied into `dir`.
@@ -72,10 +75,5 @@ class LabResolver {
 
 // "AddPend: 12345, Valid: 20326" for messages.
 std::string AnchorStatesText(const AnchorStates& states);
-
-// A root trust anchor in `kind`'s form (see LabResolverOptions::anchor_file) from DS records
-// (". 86400 IN DS <tag> <alg> <digest type> <hex>" lines, what rootd --trust-anchor takes): for
-// tests with a lab zone of their own rather than rootlab's.
-absl::StatusOr<std::string> AnchorFromDs(ResolverKind kind, const std::string& ds_lines);
 
 }  // namespace rootd::testing

@@ -5,42 +5,43 @@
 #include <memory>
 #include <regex>
 #include <thread>
-#include <utility>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/run_command.h"
 #include "tests/server/lab_resolvers.h"
 #include "tests/server/rootd_process.h"
 #include "tests/test_paths.h"
-#include "zone/lab_zone.h"
+#include "zone/text.h"
 
 namespace rootd::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
-// The root's address for the resolvers (BIND's static-stub takes no port: 53 it is).
+// The root's address for the resolvers (root hints take no port: 53 it is).
 constexpr char kRootAddress[] = "127.0.53.1";
 constexpr char kBindSource[] = "127.0.53.2";
 constexpr char kUnboundSource[] = "127.0.53.3";
 
 TEST(RootdResolverSignalsTest, UnboundAndBindAreSeenWithTheirKeyTags) {
   const std::string dir = MakeTempDir("resolver-signals");
-  zone::LabZoneOptions options;
-  options.tld_count = 20;
-  options.now = absl::Now();
-  absl::StatusOr<zone::LabZone> lab = zone::GenerateLabZone(options);
-  ASSERT_TRUE(lab.ok()) << lab.status();
-  WriteFileText(dir + "/lab.zone", lab->text);
-  WriteFileText(dir + "/lab.ds", lab->trust_anchor_ds);
+  // A lab as rootlab makes it: its root servers' glue is rootd's address, so priming stays in
+  // the lab.
+  const std::string lab = dir + "/lab";
+  const CommandResult init = RunCommand(Cat("timeout 60 ", BinaryDir(), "/tools/rootlab init ", lab,
+                                            " --tlds 20 --server-address ", kRootAddress));
+  ASSERT_EQ(init.exit_code, 0) << init.output;
   std::smatch ds;  // ". 86400 IN DS <tag> <alg> <digest type> <digest>"
-  ASSERT_TRUE(std::regex_search(lab->trust_anchor_ds, ds, std::regex("DS\\s+(\\d+)")));
+  const std::string root_ds = ReadFileText(lab + "/root.ds");
+  ASSERT_TRUE(std::regex_search(root_ds, ds, std::regex("DS\\s+(\\d+)")));
   const std::string ksk_tag = ds[1];
 
   const uint16_t port = FreePort();
   RootdProcess root(dir,
-                    {"--zone", dir + "/lab.zone", "--trust-anchor", dir + "/lab.ds", "--listen", "127.0.0.1",
+                    {"--zone", lab + "/root.zone", "--trust-anchor", lab + "/root.ds", "--listen", "127.0.0.1",
                      "--listen", std::string(kRootAddress) + "@53", "--threads", "1"},
                     port);
   ASSERT_TRUE(root.WaitReady()) << root.Log();
@@ -48,13 +49,11 @@ TEST(RootdResolverSignalsTest, UnboundAndBindAreSeenWithTheirKeyTags) {
   // Static trust anchors: BIND sends a key-tag query every second (-T tat=1), Unbound once it
   // has primed its anchor.
   std::vector<std::unique_ptr<LabResolver>> resolvers;
-  for (auto [kind, source] : {std::pair{ResolverKind::kBind, kBindSource}, {ResolverKind::kUnbound, kUnboundSource}}) {
-    LabResolverOptions options{.kind = kind, .dir = dir + "/" + source, .source_address = source,
-                               .root_address = kRootAddress, .anchor_file = dir + "/anchor-" + source,
+  for (auto [kind, source, anchor] : {std::tuple{ResolverKind::kBind, kBindSource, "bind-trust-anchors.conf"},
+                                      {ResolverKind::kUnbound, kUnboundSource, "unbound-root.key"}}) {
+    LabResolverOptions options{.kind = kind, .dir = Cat(dir, "/", source), .source_address = source,
+                               .root_address = kRootAddress, .anchor_file = Cat(lab, "/anchors/", anchor),
                                .managed = false};
-    absl::StatusOr<std::string> anchor = AnchorFromDs(kind, lab->trust_anchor_ds);
-    ASSERT_TRUE(anchor.ok()) << anchor.status();
-    WriteFileText(options.anchor_file, *anchor);
     absl::StatusOr<std::unique_ptr<LabResolver>> resolver = LabResolver::Start(options);
     if (absl::IsFailedPrecondition(resolver.status())) GTEST_SKIP() << resolver.status();
     ASSERT_TRUE(resolver.ok()) << resolver.status();
