@@ -12,7 +12,9 @@
 #include "server/command_line.h"
 #include "tools/lab_scenario_report.h"
 #include "tools/skr_lint.h"
+#include "tools/skr_report.h"
 #include "zone/file_io.h"
+#include "zone/ksr_signer.h"
 #include "zone/lab_init.h"
 #include "zone/lab_scenario.h"
 #include "zone/skr_writer.h"
@@ -42,6 +44,11 @@ constexpr char kUsage[] =
     "          DNSKEY TTL one slot unless given; the timeline is printed and written to\n"
     "          DIR/scenario-PLAN.json. A scenario skrtool lint rejects (with the lab's hold-down) is not\n"
     "          written unless --force (the emergency plan exists to fail)\n"
+    "       rootlab sign-ksr DIR KSR [--schema normal|pre-publish|rollover|revoke] [--out SKR]\n"
+    "                        [--knot-validity DURATION]\n"
+    "sign-ksr  the lab's key ceremony: KSR (IANA XML or Knot's keymgr text) signed with the lab's KSK-A\n"
+    "          (current) and KSK-B (next, made if the schema needs it) into an SKR of the same format\n"
+    "          (stdout unless --out); Knot snapshots are signed for --knot-validity (default 21 days)\n"
     "DURATION is an xsd:duration (P30D, PT5S) or a Go-style one (720h, 5s).\n";
 
 std::optional<absl::Duration> ParseDuration(const std::string& text) {
@@ -191,12 +198,64 @@ int Scenario(int argc, char** argv) {
   return 0;
 }
 
+int SignKsr(int argc, char** argv) {
+  std::string dir, ksr_path, out, schema_name = "normal";
+  rootd::zone::KsrSigningOptions options;
+  CommandLine command_line("rootlab sign-ksr", kUsage);
+  command_line.Option("schema", &schema_name)
+      .Option("out", &out)
+      .Option("knot-validity", PositiveDuration(&options.knot_validity), "a duration like P21D")
+      .Arguments([&](const std::string& word) {
+        std::string& next = dir.empty() ? dir : ksr_path;
+        if (!next.empty()) return false;
+        next = word;
+        return true;
+      });
+  if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
+  if (ksr_path.empty()) return command_line.UsageError("which lab folder and KSR?");
+  const std::optional<rootd::zone::KsrSchema> schema = rootd::zone::ParseKsrSchema(schema_name);
+  if (!schema) return command_line.UsageError("--schema normal, pre-publish, rollover or revoke");
+  options.schema = *schema;
+
+  absl::StatusOr<rootd::zone::SignedKeyResponse> ksr = rootd::zone::ReadKsrFile(ksr_path);
+  if (!ksr.ok()) return Fail(ksr.status());
+  absl::StatusOr<rootd::zone::LabKeyStore> store = rootd::zone::LabKeyStore::Open(dir);
+  if (!store.ok()) return Fail(store.status());
+  const rootd::zone::LabStoredKey* current = store->Find("KSK-A");
+  if (current == nullptr) return Fail(absl::FailedPreconditionError(rootd::Cat(dir, " has no KSK-A")));
+  rootd::zone::KsrSigningKeys keys{current->key, std::nullopt};
+  if (*schema != rootd::zone::KsrSchema::kNormal) {
+    absl::StatusOr<rootd::zone::SigningKey> next = store->GetOrCreate("KSK-B", true, keys.current.algorithm());
+    if (!next.ok()) return Fail(next.status());
+    keys.next = *next;
+  }
+  absl::StatusOr<rootd::zone::SignedKeyResponse> skr = rootd::zone::SignKsr(*ksr, keys, options);
+  if (!skr.ok()) return Fail(skr.status());
+  // What a ceremony checks before the response leaves the room.
+  const rootd::tools::SkrVerification verification = rootd::tools::VerifySkr(*skr);
+  if (!verification.ok()) return Fail(absl::InternalError(rootd::tools::VerifyText(*skr, verification)));
+  absl::StatusOr<std::string> text = skr->format == rootd::zone::SignedKeyResponse::Format::kKnotText
+                                         ? rootd::zone::WriteKnotSkr(*skr, absl::Now())
+                                         : rootd::zone::WriteSkrXml(*skr);
+  if (!text.ok()) return Fail(text.status());
+  if (out.empty()) {
+    std::fputs(text->c_str(), stdout);
+  } else if (absl::Status s = rootd::zone::WriteFileAtomically(out, *text); !s.ok()) {
+    return Fail(s);
+  }
+  std::fprintf(stderr, "rootlab: %zu bundles signed (%s schema) by KSK-A %u%s\n", skr->bundles.size(),
+               schema_name.c_str(), keys.current.key_tag(),
+               keys.next ? rootd::Cat(" and KSK-B ", keys.next->key_tag()).c_str() : "");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "init") return Init(argc, argv);
   if (command == "scenario") return Scenario(argc, argv);
+  if (command == "sign-ksr") return SignKsr(argc, argv);
   if (command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

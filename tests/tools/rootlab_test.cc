@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include "absl/time/clock.h"
 #include "tests/run_command.h"
+#include "tests/server/knot_offline_conf.h"
 #include "tests/server/rootd_process.h"
 #include "tests/test_paths.h"
 #include "zone/rr_types.h"
@@ -204,6 +206,63 @@ TEST(RootlabScenario, LintDecidesWhatIsWritten) {
   EXPECT_EQ(Scenario(dir, "--plan ksk-roll").exit_code, 2);  // no --slot
   EXPECT_EQ(Scenario(dir, "--plan ksk-flip --slot 5s").exit_code, 2);
   EXPECT_EQ(Scenario(dir + "/none", "--plan ksk-roll --slot 5s").exit_code, 1);
+}
+
+TEST(RootlabSignKsr, TheRootsKsrSignedPerSchemaVerifiesAndLints) {
+  const std::string ksr = SharedDataDir() + "/skr/ksr-root-2017-q2-0.xml";
+  if (access(ksr.c_str(), R_OK) != 0) GTEST_SKIP() << "no " << ksr;
+  const std::string dir = MakeTempDir("rootlab_sign_ksr") + "/lab";
+  ASSERT_EQ(Init(dir, "--tlds 1").exit_code, 0);
+  for (const char* schema : {"normal", "pre-publish", "rollover", "revoke"}) {
+    const std::string out = Cat(dir, "/", schema, ".xml");
+    const CommandResult signed_ksr =
+        RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, " ", ksr, " --schema ", schema, " --out ", out));
+    ASSERT_EQ(signed_ksr.exit_code, 0) << signed_ksr.output;
+    EXPECT_THAT(signed_ksr.output, HasSubstr(Cat("9 bundles signed (", schema, " schema)")));
+    const CommandResult verify = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool verify ", out));
+    EXPECT_EQ(verify.exit_code, 0) << schema << "\n" << verify.output;
+    // The ceremony's own checks (9 bundles, 10-day slots, 21-day signatures, 30-day hold-down).
+    const CommandResult lint = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool lint ", out));
+    EXPECT_EQ(lint.exit_code, 0) << schema << "\n" << lint.output;
+  }
+  const CommandResult show = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool show ", dir, "/revoke.xml"));
+  EXPECT_THAT(show.output, HasSubstr("KSK REVOKED signs"));
+  // A KSK-B was made for the schemas that need one, and only once.
+  const std::string keys = ReadFileText(dir + "/keys/keys.txt");
+  EXPECT_EQ(std::count(keys.begin(), keys.end(), '\n'), 5) << keys;
+}
+
+TEST(RootlabSignKsr, KnotsKeymgrImportsTheSignedKsr) {
+  constexpr char kKeymgr[] = "/usr/sbin/keymgr";
+  if (access(kKeymgr, X_OK) != 0) GTEST_SKIP() << "keymgr (Debian package knot) is not installed";
+  const std::string dir = MakeTempDir("rootlab_knot_ksr");
+  ASSERT_EQ(Init(dir + "/lab", "--tlds 1 --algorithm ecdsap256sha256").exit_code, 0);
+  // Knot's ZSK side: a key store with a ZSK, and its KSR for the next 20 days.
+  ASSERT_EQ(mkdir((dir + "/zsk").c_str(), 0755), 0);
+  WriteFileText(dir + "/zsk/knot.conf", KnotOfflineConf(dir + "/zsk", "ecdsap256sha256"));
+  const std::string keymgr = Cat(kBounded, kKeymgr, " -c ", dir, "/zsk/knot.conf . ");
+  const CommandResult zsk =
+      RunCommand(keymgr + "generate algorithm=ecdsap256sha256 ksk=no zsk=yes created=-1d publish=-1d active=-1d");
+  ASSERT_EQ(zsk.exit_code, 0) << zsk.output;
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  const CommandResult ksr = RunCommand(Cat("{ ", keymgr, "generate-ksr ", now, " ", now + 20 * 86400, " > ", dir,
+                                           "/ksr.txt; }"));
+  ASSERT_EQ(ksr.exit_code, 0) << ksr.output;
+  // The lab's ceremony, then Knot takes the response back.
+  const CommandResult signed_ksr = RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, "/lab ", dir,
+                                                  "/ksr.txt --schema pre-publish --out ", dir, "/skr.txt"));
+  ASSERT_EQ(signed_ksr.exit_code, 0) << signed_ksr.output;
+  const CommandResult imported = RunCommand(Cat(keymgr, "import-skr ", dir, "/skr.txt"));
+  EXPECT_EQ(imported.exit_code, 0) << imported.output << ReadFileText(dir + "/skr.txt");
+  const CommandResult offline = RunCommand(keymgr + "show-offline");
+  EXPECT_THAT(offline.output, HasSubstr(";; Offline records for ")) << offline.output;
+  // Knot's view of the lab's KSKs: KSK-A in the first snapshot, KSK-B pre-published beside it in
+  // the second (pre-publish: from the second bundle on).
+  size_t ksks = 0;
+  for (size_t at = 0; (at = offline.output.find("172800 DNSKEY 257 3 13 (", at)) != std::string::npos; ++at) ++ksks;
+  EXPECT_EQ(ksks, 3u) << offline.output;
+  const CommandResult verify = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool verify ", dir, "/skr.txt"));
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
 }  // namespace
