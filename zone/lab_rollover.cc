@@ -124,7 +124,14 @@ absl::StatusOr<SkrBundle> SignLabBundle(const LabKeySet& keys, std::string id, a
 }
 
 absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const LabSkrOptions& options) {
-  if (options.phases.empty()) return absl::InvalidArgumentError("no phases");
+  std::vector<LabSlot> slots;
+  for (LabPhase phase : options.phases) slots.push_back({std::string(LabPhaseName(phase)), LabPhaseKeys(keys, phase)});
+  return MakeLabSkr(slots, keys.ksk_spec, keys.zsk_spec, options);
+}
+
+absl::StatusOr<SignedKeyResponse> MakeLabSkr(const std::vector<LabSlot>& slots, const LabKeySpec& ksk_spec,
+                                             const LabKeySpec& zsk_spec, const LabSkrOptions& options) {
+  if (slots.empty()) return absl::InvalidArgumentError("no phases");
   if (options.slot <= absl::ZeroDuration() || options.validity < options.slot) {
     return absl::InvalidArgumentError("slots must be positive and no longer than a bundle's validity");
   }
@@ -134,13 +141,12 @@ absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const 
   skr.id = "lab-rollover";
   skr.domain = ".";
   skr.has_policy = true;
-  skr.ksk_policy = LabPolicy(keys.ksk_spec, options, absl::ZeroDuration(), absl::Hours(24 * 28));
-  skr.zsk_policy = LabPolicy(keys.zsk_spec, options, absl::Hours(24 * 10), absl::Hours(24 * 10));
-  for (size_t i = 0; i < options.phases.size(); ++i) {
+  skr.ksk_policy = LabPolicy(ksk_spec, options, absl::ZeroDuration(), absl::Hours(24 * 28));
+  skr.zsk_policy = LabPolicy(zsk_spec, options, absl::Hours(24 * 10), absl::Hours(24 * 10));
+  for (size_t i = 0; i < slots.size(); ++i) {
     const absl::Time inception = options.first_inception + options.slot * static_cast<int64_t>(i);
-    absl::StatusOr<SkrBundle> bundle =
-        SignLabBundle(LabPhaseKeys(keys, options.phases[i]), Cat(i + 1, "-", LabPhaseName(options.phases[i])),
-                      inception, inception + options.validity, options.dnskey_ttl);
+    absl::StatusOr<SkrBundle> bundle = SignLabBundle(slots[i].keys, Cat(i + 1, "-", slots[i].phase), inception,
+                                                     inception + options.validity, options.dnskey_ttl);
     if (!bundle.ok()) return bundle.status();
     skr.bundles.push_back(*std::move(bundle));
   }

@@ -88,4 +88,13 @@ struct LabSkrOptions {
 // size), so that WriteSkrXml can write it and `skrtool lint` check it.
 absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const LabSkrOptions& options = {});
 
+// The general form (options.phases unused): one bundle per slot, of that slot's keys, id
+// "<slot>-<phase>"; the policy states `ksk_spec` and `zsk_spec`.
+struct LabSlot {
+  std::string phase;
+  LabKeySet keys;
+};
+absl::StatusOr<SignedKeyResponse> MakeLabSkr(const std::vector<LabSlot>& slots, const LabKeySpec& ksk_spec,
+                                             const LabKeySpec& zsk_spec, const LabSkrOptions& options);
+
 }  // namespace rootd::zone
