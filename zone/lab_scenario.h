@@ -55,8 +55,9 @@ struct LabScenarioOptions {
   absl::Duration hold_down = absl::Seconds(20);  // the resolvers' RFC 5011 add hold-down
   uint32_t dnskey_ttl = 0;                       // 0: one slot, so that resolvers refresh every slot
   // Every bundle's signatures stay valid this long after the last bundle's slot ends: rootd
-  // serves the last bundle on after its slot. Zone files' signatures are valid as long.
-  absl::Duration valid_after_end = absl::Hours(24);
+  // serves the last bundle on after its slot (and warns of signatures expiring within 7 days).
+  // Zone files' signatures are valid as long.
+  absl::Duration valid_after_end = absl::Hours(24 * 14);
   std::string root_zone;  // the lab's root.zone, re-signed by plans that change the zone
 };
 

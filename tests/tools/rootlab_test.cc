@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <sstream>
+#include <tuple>
 #include <string>
 #include <thread>
 
@@ -16,6 +18,7 @@
 #include "tests/server/knot_offline_conf.h"
 #include "tests/server/rootd_process.h"
 #include "tests/test_paths.h"
+#include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/signature_verifier.h"
 #include "zone/skr.h"
@@ -181,6 +184,77 @@ TEST(RootlabScenario, RootdServesEachPhaseFromItsSlotByTheRealClock) {
                                            " . DNSKEY"));
   EXPECT_THAT(dig.output, HasSubstr("IN\tDNSKEY\t257 3 8 "));
   EXPECT_THAT(dig.output, Not(HasSubstr("IN\tDNSKEY\t385 ")));
+}
+
+// Sleeps until `t` (bounded by the scenario's few seconds).
+void SleepUntil(absl::Time t) {
+  if (absl::Now() < t) std::this_thread::sleep_for(absl::ToChronoMilliseconds(t - absl::Now()));
+}
+
+// The (algorithm, key tag) of each RRSIG over the SOA rootd answers with DO.
+std::set<std::pair<int, int>> SoaSigners(uint16_t port) {
+  const std::optional<std::vector<uint8_t>> response = UdpExchange(port, MakeWireQuery(7, ".", dns::kTypeSoa, 4096, true), 3000);
+  std::set<std::pair<int, int>> out;
+  if (!response) return out;
+  for (const zone::Record& r : AnswerRecords(*response, dns::kTypeRrsig)) {
+    out.insert({static_cast<uint8_t>(r.rdata[2]), static_cast<uint8_t>(r.rdata[16]) << 8 | static_cast<uint8_t>(r.rdata[17])});
+  }
+  return out;
+}
+
+// A plan that re-signs the zone, run against rootd by the real clock: each zone file is loaded
+// with `rootctl reload` at the start of its window, and then (in the window, and to the end)
+// the SOA is signed by the ZSKs of the last bundle, which rootd serves once the scenario is over.
+void RunZoneChangingScenario(const std::string& name, const std::string& init, const std::string& plan) {
+  const std::string dir = MakeTempDir(name) + "/lab";
+  ASSERT_EQ(Init(dir, init).exit_code, 0);
+  const CommandResult made = Scenario(dir, "--plan " + plan + " --slot 3s --hold-down 3s");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string prefix = dir + "/scenario-" + plan;
+  // The zone changes' files and windows, from the JSON.
+  const CommandResult windows = RunCommand(Cat(
+      "/usr/bin/python3 -c \"import json; d = json.load(open('", prefix, ".json')); ",
+      "[print(z['file'], z['load_after_unix'], z['load_before_unix']) for z in d['zones']]\""));
+  std::istringstream lines(windows.output);
+  std::vector<std::tuple<std::string, int64_t, int64_t>> zones;
+  for (std::string file; lines >> file;) {
+    int64_t after = 0, before = 0;
+    lines >> after >> before;
+    zones.emplace_back(file, after, before);
+  }
+  ASSERT_FALSE(zones.empty()) << windows.output;
+  absl::StatusOr<zone::SignedKeyResponse> skr = zone::ReadSkrFile(prefix + ".xml");
+  ASSERT_TRUE(skr.ok()) << skr.status();
+  RootdProcess rootd(MakeTempDir(name + "_rootd"),
+                     {"--zone", dir + "/root.zone", "--trust-anchor", prefix + ".ds", "--skr", prefix + ".xml",
+                      "--threads", "1", "--max-udp-payload", "4096"},
+                     FreePort());
+  ASSERT_TRUE(rootd.WaitReady()) << rootd.Log();
+  for (const auto& [file, after, before] : zones) {
+    SleepUntil(absl::FromUnixSeconds(after) + absl::Milliseconds(300));
+    ASSERT_LT(absl::Now(), absl::FromUnixSeconds(before)) << "the machine is too slow for 3-second slots";
+    const CommandResult reload = rootd.Ctl("reload " + file);
+    EXPECT_EQ(reload.exit_code, 0) << file << "\n" << reload.output << rootd.Log();
+  }
+  // Past the last slot: the last bundle's keys, the zone signed by its ZSKs alone.
+  const zone::SkrBundle& last = skr->bundles.back();
+  SleepUntil(last.inception + absl::Milliseconds(1500));
+  std::set<std::pair<int, int>> zsks;
+  for (const zone::Record& k : last.dnskeys) {
+    if ((static_cast<uint8_t>(k.rdata[1]) & 1) == 0) zsks.insert({static_cast<uint8_t>(k.rdata[3]), zone::KeyTag(k.rdata)});
+  }
+  EXPECT_EQ(SoaSigners(rootd.port()), zsks) << rootd.Log();
+  EXPECT_TRUE(Rdatas(AnswerRecords(DnskeyWithDo(rootd.port()), dns::kTypeDnskey)) == Rdatas(last.dnskeys))
+      << rootd.Log();
+  EXPECT_THAT(rootd.Ctl("status").output, Not(HasSubstr("refused"))) << rootd.Log();
+}
+
+TEST(RootlabScenario, RootdFollowsAZskRollWithOneReload) {
+  RunZoneChangingScenario("rootlab_zsk_roll", "--tlds 3 --algorithm ecdsap256sha256", "zsk-roll");
+}
+
+TEST(RootlabScenario, RootdFollowsAnAlgorithmRollWithTwoReloads) {
+  RunZoneChangingScenario("rootlab_algorithm_roll", "--tlds 3", "algorithm-roll");
 }
 
 TEST(RootlabScenario, LintDecidesWhatIsWritten) {

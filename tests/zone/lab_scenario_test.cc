@@ -84,8 +84,8 @@ TEST(LabScenario, KskRollFromTheLabsKeysWithKskBMadeOnce) {
   EXPECT_EQ(skr.bundles[0].id, "1-normal");
   EXPECT_EQ(skr.bundles[6].id, "7-remove");
   EXPECT_EQ(skr.bundles[6].dnskeys.front().ttl, 4u);
-  // Every bundle valid for the whole scenario and a day beyond its last slot.
-  EXPECT_EQ(skr.bundles[0].expiration, At("2026-12-07T21:39:44Z"));
+  // Every bundle valid for the whole scenario and 14 days beyond its last slot.
+  EXPECT_EQ(skr.bundles[0].expiration, At("2026-12-20T21:39:44Z"));
   EXPECT_THAT(Keys(skr.bundles[0]), ElementsAre("KSK-A*", "ZSK-1"));
   EXPECT_THAT(Keys(skr.bundles[1]), ElementsAre("KSK-A*", "KSK-B", "ZSK-1"));
   EXPECT_THAT(Keys(skr.bundles[3]), ElementsAre("KSK-A", "KSK-B*", "ZSK-1"));
