@@ -242,6 +242,11 @@ int SignKsr(int argc, char** argv) {
 
   absl::StatusOr<rootd::zone::SignedKeyResponse> ksr = rootd::zone::ReadKsrFile(ksr_path);
   if (!ksr.ok()) return Fail(ksr.status());
+  // The ZSK holder's proof of possession: an IANA KSR's signatures by its own keys.
+  if (const rootd::tools::SkrVerification proof = rootd::tools::VerifySkr(*ksr, false); !proof.ok()) {
+    return Fail(absl::InvalidArgumentError(
+        rootd::Cat("the KSR's own signatures do not verify; not signed:\n", rootd::tools::VerifyText(*ksr, proof))));
+  }
   absl::StatusOr<rootd::zone::LabKeyStore> store = rootd::zone::LabKeyStore::Open(dir);
   if (!store.ok()) return Fail(store.status());
   const rootd::zone::LabStoredKey* current = store->Find("KSK-A");

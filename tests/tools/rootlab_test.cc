@@ -299,6 +299,17 @@ TEST(RootlabSignKsr, TheRootsKsrSignedPerSchemaVerifiesAndLints) {
     const CommandResult lint = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool lint ", out));
     EXPECT_EQ(lint.exit_code, 0) << schema << "\n" << lint.output;
   }
+  // A KSR whose proof of possession fails (one signature character changed) is not signed.
+  std::string tampered = ReadFileText(ksr);
+  const size_t data = tampered.find("<SignatureData>") + std::string("<SignatureData>").size();
+  tampered[data] = tampered[data] == 'A' ? 'B' : 'A';
+  WriteFileText(dir + "/tampered.xml", tampered);
+  const CommandResult refused =
+      RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, " ", dir, "/tampered.xml --out ", dir, "/t.xml"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("the KSR's own signatures do not verify; not signed"));
+  EXPECT_THAT(refused.output, HasSubstr("bundle 1 ("));
+  EXPECT_EQ(ReadFileText(dir + "/t.xml"), "");
   const CommandResult show = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool show ", dir, "/revoke.xml"));
   EXPECT_THAT(show.output, HasSubstr("KSK REVOKED signs"));
   // A KSK-B was made for the schemas that need one, and only once.
