@@ -16,7 +16,7 @@ using zone::FormatUtc;
 
 // A phase: a run of consecutive bundles of the same phase.
 struct PhaseRun {
-  zone::LabPhase phase;
+  std::string phase;
   size_t first = 0;  // 0-based bundle index
   size_t count = 0;
 };
@@ -39,7 +39,8 @@ uint64_t Seconds(absl::Duration d) { return static_cast<uint64_t>(absl::ToInt64S
 
 }  // namespace
 
-SkrLintOptions ScenarioLintOptions(const zone::LabScenario& scenario) {
+SkrLintReport LintScenario(const zone::SignedKeyResponse& written, const zone::LabScenario& scenario,
+                           zone::LabPlan plan) {
   SkrLintOptions options;
   options.bundle_count = scenario.skr.bundles.size();
   options.min_bundle_interval = options.max_bundle_interval = scenario.slot;
@@ -47,15 +48,20 @@ SkrLintOptions ScenarioLintOptions(const zone::LabScenario& scenario) {
   const zone::SkrBundle& last = scenario.skr.bundles.back();
   options.max_signature_horizon = last.expiration - first.inception;
   options.hold_down = scenario.hold_down;
-  return options;
+  SkrLintReport report = LintSkr(written, options);
+  if (plan == zone::LabPlan::kAlgorithmRoll) {
+    std::erase_if(report.findings, [](const SkrLintFinding& f) { return f.check == "KSR-POLICY-ALG"; });
+    report.notes.push_back("KSR-POLICY-ALG skipped: an algorithm roll publishes two algorithms, a policy names one");
+  }
+  return report;
 }
 
-std::string ScenarioTimelineText(const zone::LabScenario& scenario) {
+std::string ScenarioTimelineText(const zone::LabScenario& scenario, const ScenarioFiles& files) {
   const std::vector<SkrBundleSummary> bundles = SummarizeSkr(scenario.skr);
   std::string out;
   for (const PhaseRun& run : Runs(scenario)) {
     const zone::SkrBundle& bundle = scenario.skr.bundles[run.first];
-    out += Cat(FormatUtc(bundle.inception), "  ", zone::LabPhaseName(run.phase), "  bundles ", run.first + 1);
+    out += Cat(FormatUtc(bundle.inception), "  ", run.phase, "  bundles ", run.first + 1);
     if (run.count > 1) out += Cat("-", run.first + run.count);
     out += " ";
     const SkrBundleSummary& summary = bundles[run.first];
@@ -69,10 +75,15 @@ std::string ScenarioTimelineText(const zone::LabScenario& scenario) {
   const zone::SkrBundle& last = scenario.skr.bundles.back();
   out += Cat(FormatUtc(last.inception + scenario.slot), "  end of the last slot (its bundle is served on until ",
              FormatUtc(last.expiration), ")\n");
+  for (size_t i = 0; i < scenario.zones.size(); ++i) {
+    const zone::LabZoneChange& change = scenario.zones[i];
+    out += Cat("zone for ", change.phase, ": rootctl reload ", files.zones[i], " from ", FormatUtc(change.load_after),
+               ", before ", FormatUtc(change.load_before), "\n");
+  }
   return out;
 }
 
-std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, const std::string& skr_path) {
+std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, const ScenarioFiles& files) {
   const std::vector<SkrBundleSummary> bundles = SummarizeSkr(scenario.skr);
   const zone::SkrBundle& first = scenario.skr.bundles.front();
   const zone::SkrBundle& last = scenario.skr.bundles.back();
@@ -81,7 +92,9 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
       .Key("plan")
       .String(zone::LabPlanName(plan))
       .Key("skr")
-      .String(skr_path)
+      .String(files.skr)
+      .Key("trust_anchor")
+      .String(files.trust_anchor)
       .Key("slot_seconds")
       .Number(Seconds(scenario.slot))
       .Key("hold_down_seconds")
@@ -101,7 +114,7 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
     const absl::Time start = scenario.skr.bundles[run.first].inception;
     json.BeginObject()
         .Key("phase")
-        .String(zone::LabPhaseName(run.phase))
+        .String(run.phase)
         .Key("first_bundle")
         .Number(uint64_t{run.first + 1})
         .Key("bundles")
@@ -110,6 +123,24 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
         .String(FormatUtc(start))
         .Key("start_unix")
         .Number(Unix(start))
+        .EndObject();
+  }
+  json.EndArray().Key("zones").BeginArray();
+  for (size_t i = 0; i < scenario.zones.size(); ++i) {
+    const zone::LabZoneChange& change = scenario.zones[i];
+    json.BeginObject()
+        .Key("phase")
+        .String(change.phase)
+        .Key("file")
+        .String(files.zones[i])
+        .Key("load_after")
+        .String(FormatUtc(change.load_after))
+        .Key("load_after_unix")
+        .Number(Unix(change.load_after))
+        .Key("load_before")
+        .String(FormatUtc(change.load_before))
+        .Key("load_before_unix")
+        .Number(Unix(change.load_before))
         .EndObject();
   }
   json.EndArray().Key("bundles").BeginArray();
@@ -121,7 +152,7 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
         .Key("id")
         .String(bundle.id)
         .Key("phase")
-        .String(zone::LabPhaseName(scenario.phases[i]))
+        .String(scenario.phases[i])
         .Key("inception")
         .String(FormatUtc(bundle.inception))
         .Key("inception_unix")

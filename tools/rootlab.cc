@@ -12,9 +12,13 @@
 #include "server/command_line.h"
 #include "tools/lab_scenario_report.h"
 #include "tools/skr_lint.h"
+#include "tools/skr_report.h"
+#include "zone/anchor_files.h"
 #include "zone/file_io.h"
+#include "zone/ksr_signer.h"
 #include "zone/lab_init.h"
 #include "zone/lab_scenario.h"
+#include "zone/root_signing.h"
 #include "zone/skr_writer.h"
 #include "zone/text.h"
 #include "zone/rr_types.h"
@@ -34,14 +38,22 @@ constexpr char kUsage[] =
     "          lab. delegated to ns.lab. at --lab-tld-address, default 127.0.53.10), DIR/lab.zone,\n"
     "          DIR/root.ds and DIR/anchors/ (Unbound, BIND, Knot Resolver, root-anchors.xml);\n"
     "          signatures valid from an hour ago for --validity (default 30 days)\n"
-    "       rootlab scenario DIR --plan ksk-roll|emergency|standby-key --slot DURATION [--start TIME]\n"
+    "       rootlab scenario DIR --plan ksk-roll|emergency|standby-key|zsk-roll|algorithm-roll\n"
+    "                        --slot DURATION [--start TIME]\n"
     "                        [--hold-down DURATION] [--dnskey-ttl SECONDS] [--out FILE] [--force]\n"
     "scenario  an SKR for rootd --skr (default DIR/scenario-PLAN.xml) rolling the lab's keys, one bundle per\n"
     "          slot from the slot holding --start (RFC 3339, default now), slots aligned to the wall clock;\n"
     "          the new key is published for ceil(hold-down / slot) + 1 slots (--hold-down default 2 slots);\n"
     "          DNSKEY TTL one slot unless given; the timeline is printed and written to\n"
-    "          DIR/scenario-PLAN.json. A scenario skrtool lint rejects (with the lab's hold-down) is not\n"
-    "          written unless --force (the emergency plan exists to fail)\n"
+    "          DIR/scenario-PLAN.json; DIR/scenario-PLAN.ds names every KSK of it (rootd --trust-anchor).\n"
+    "          zsk-roll and algorithm-roll re-sign the zone: DIR/scenario-PLAN-PHASE.zone, each to be\n"
+    "          loaded with rootctl reload inside the window printed. A scenario skrtool lint rejects\n"
+    "          (with the lab's hold-down) is not written unless --force (emergency exists to fail)\n"
+    "       rootlab sign-ksr DIR KSR [--schema normal|pre-publish|rollover|revoke] [--out SKR]\n"
+    "                        [--knot-validity DURATION]\n"
+    "sign-ksr  the lab's key ceremony: KSR (IANA XML or Knot's keymgr text) signed with the lab's KSK-A\n"
+    "          (current) and KSK-B (next, made if the schema needs it) into an SKR of the same format\n"
+    "          (stdout unless --out); Knot snapshots are signed for --knot-validity (default 21 days)\n"
     "DURATION is an xsd:duration (P30D, PT5S) or a Go-style one (720h, 5s).\n";
 
 std::optional<absl::Duration> ParseDuration(const std::string& text) {
@@ -158,11 +170,13 @@ int Scenario(int argc, char** argv) {
   if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
   if (dir.empty()) return command_line.UsageError("which lab folder?");
   const std::optional<rootd::zone::LabPlan> plan = rootd::zone::ParseLabPlan(plan_name);
-  if (!plan) return command_line.UsageError("--plan ksk-roll, emergency or standby-key");
+  if (!plan) return command_line.UsageError("--plan ksk-roll, emergency, standby-key, zsk-roll or algorithm-roll");
   if (options.slot == absl::ZeroDuration()) return command_line.UsageError("--slot is needed");
   options.plan = *plan;
   options.hold_down = hold_down.value_or(2 * options.slot);
-  if (out.empty()) out = rootd::Cat(dir, "/scenario-", plan_name, ".xml");
+  const std::string prefix = rootd::Cat(dir, "/scenario-", plan_name);
+  if (out.empty()) out = prefix + ".xml";
+  options.root_zone = rootd::zone::LabRootZonePath(dir);
 
   absl::StatusOr<rootd::zone::LabKeyStore> store = rootd::zone::LabKeyStore::Open(dir);
   if (!store.ok()) return Fail(store.status());
@@ -173,21 +187,93 @@ int Scenario(int argc, char** argv) {
   // Lint what rootd will read: the XML, parsed back.
   absl::StatusOr<rootd::zone::SignedKeyResponse> written = rootd::zone::ParseSkrXml(*xml, out);
   if (!written.ok()) return Fail(written.status());
-  const rootd::tools::SkrLintReport lint =
-      rootd::tools::LintSkr(*written, rootd::tools::ScenarioLintOptions(*scenario));
-  std::fputs(rootd::tools::ScenarioTimelineText(*scenario).c_str(), stdout);
+  const rootd::tools::SkrLintReport lint = rootd::tools::LintScenario(*written, *scenario, *plan);
+  rootd::tools::ScenarioFiles files{out, {}, prefix + ".ds"};
+  for (const rootd::zone::LabZoneChange& change : scenario->zones) {
+    files.zones.push_back(rootd::Cat(prefix, "-", change.phase, ".zone"));
+  }
+  std::fputs(rootd::tools::ScenarioTimelineText(*scenario, files).c_str(), stdout);
   if (!lint.findings.empty()) std::fputs(rootd::tools::LintText(*written, lint).c_str(), lint.ok() ? stdout : stderr);
   if (!lint.ok() && !force) {
     std::fprintf(stderr, "rootlab: skrtool lint rejects this scenario; not written (--force writes it anyway)\n");
     return 1;
   }
-  const std::string json_path = rootd::Cat(dir, "/scenario-", plan_name, ".json");
-  for (const auto& [path, text] :
-       {std::pair{out, *xml}, std::pair{json_path, rootd::tools::ScenarioJson(*scenario, *plan, out)}}) {
+  // Every KSK of the scenario: rootd checks each zone file it loads against it.
+  absl::StatusOr<rootd::zone::AnchorFiles> anchor = rootd::zone::MakeAnchorFiles(scenario->ksks, absl::Now());
+  if (!anchor.ok()) return Fail(anchor.status());
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {out, *xml},
+      {files.trust_anchor, anchor->ds},
+      {prefix + ".json", rootd::tools::ScenarioJson(*scenario, *plan, files)}};
+  for (size_t i = 0; i < scenario->zones.size(); ++i) {
+    const rootd::zone::LabZoneChange& change = scenario->zones[i];
+    outputs.emplace_back(files.zones[i],
+                         rootd::zone::ZoneFileText(rootd::Cat("; Lab root zone for the ", plan_name, " scenario's ",
+                                                              change.phase, " phase, made by rootlab.\n"),
+                                                   change.records));
+  }
+  for (const auto& [path, text] : outputs) {
     if (absl::Status s = rootd::zone::WriteFileAtomically(path, text); !s.ok()) return Fail(s);
   }
-  std::printf("wrote %s and %s\nserve it: rootd --zone %s/root.zone --trust-anchor %s/root.ds --skr %s\n",
-              out.c_str(), json_path.c_str(), dir.c_str(), dir.c_str(), out.c_str());
+  std::printf("wrote %s, %s.json and %s\nserve it: rootd --zone %s/root.zone --trust-anchor %s --skr %s\n",
+              out.c_str(), prefix.c_str(), files.trust_anchor.c_str(), dir.c_str(), files.trust_anchor.c_str(),
+              out.c_str());
+  return 0;
+}
+
+int SignKsr(int argc, char** argv) {
+  std::string dir, ksr_path, out, schema_name = "normal";
+  rootd::zone::KsrSigningOptions options;
+  CommandLine command_line("rootlab sign-ksr", kUsage);
+  command_line.Option("schema", &schema_name)
+      .Option("out", &out)
+      .Option("knot-validity", PositiveDuration(&options.knot_validity), "a duration like P21D")
+      .Arguments([&](const std::string& word) {
+        std::string& next = dir.empty() ? dir : ksr_path;
+        if (!next.empty()) return false;
+        next = word;
+        return true;
+      });
+  if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
+  if (ksr_path.empty()) return command_line.UsageError("which lab folder and KSR?");
+  const std::optional<rootd::zone::KsrSchema> schema = rootd::zone::ParseKsrSchema(schema_name);
+  if (!schema) return command_line.UsageError("--schema normal, pre-publish, rollover or revoke");
+  options.schema = *schema;
+
+  absl::StatusOr<rootd::zone::SignedKeyResponse> ksr = rootd::zone::ReadKsrFile(ksr_path);
+  if (!ksr.ok()) return Fail(ksr.status());
+  // The ZSK holder's proof of possession: an IANA KSR's signatures by its own keys.
+  if (const rootd::tools::SkrVerification proof = rootd::tools::VerifySkr(*ksr, false); !proof.ok()) {
+    return Fail(absl::InvalidArgumentError(
+        rootd::Cat("the KSR's own signatures do not verify; not signed:\n", rootd::tools::VerifyText(*ksr, proof))));
+  }
+  absl::StatusOr<rootd::zone::LabKeyStore> store = rootd::zone::LabKeyStore::Open(dir);
+  if (!store.ok()) return Fail(store.status());
+  const rootd::zone::LabStoredKey* current = store->Find("KSK-A");
+  if (current == nullptr) return Fail(absl::FailedPreconditionError(rootd::Cat(dir, " has no KSK-A")));
+  rootd::zone::KsrSigningKeys keys{current->key, std::nullopt};
+  if (*schema != rootd::zone::KsrSchema::kNormal) {
+    absl::StatusOr<rootd::zone::SigningKey> next = store->GetOrCreate("KSK-B", true, keys.current.algorithm());
+    if (!next.ok()) return Fail(next.status());
+    keys.next = *next;
+  }
+  absl::StatusOr<rootd::zone::SignedKeyResponse> skr = rootd::zone::SignKsr(*ksr, keys, options);
+  if (!skr.ok()) return Fail(skr.status());
+  // What a ceremony checks before the response leaves the room.
+  const rootd::tools::SkrVerification verification = rootd::tools::VerifySkr(*skr);
+  if (!verification.ok()) return Fail(absl::InternalError(rootd::tools::VerifyText(*skr, verification)));
+  absl::StatusOr<std::string> text = skr->format == rootd::zone::SignedKeyResponse::Format::kKnotText
+                                         ? rootd::zone::WriteKnotSkr(*skr, absl::Now())
+                                         : rootd::zone::WriteSkrXml(*skr);
+  if (!text.ok()) return Fail(text.status());
+  if (out.empty()) {
+    std::fputs(text->c_str(), stdout);
+  } else if (absl::Status s = rootd::zone::WriteFileAtomically(out, *text); !s.ok()) {
+    return Fail(s);
+  }
+  std::fprintf(stderr, "rootlab: %zu bundles signed (%s schema) by KSK-A %u%s\n", skr->bundles.size(),
+               schema_name.c_str(), keys.current.key_tag(),
+               keys.next ? rootd::Cat(" and KSK-B ", keys.next->key_tag()).c_str() : "");
   return 0;
 }
 
@@ -197,6 +283,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "init") return Init(argc, argv);
   if (command == "scenario") return Scenario(argc, argv);
+  if (command == "sign-ksr") return SignKsr(argc, argv);
   if (command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -16,7 +16,6 @@
 #include "zone/lab_zone.h"
 #include "zone/master_reader.h"
 #include "zone/name.h"
-#include "zone/record_text.h"
 #include "zone/root_signing.h"
 #include "zone/text.h"
 #include "zone/wire.h"
@@ -94,16 +93,6 @@ uint32_t SoaSerial(const std::vector<Record>& records) {
   return 0;
 }
 
-std::string ZoneText(std::string_view header, const std::vector<Record>& records) {
-  std::string text(header);
-  text.reserve(records.size() * 200);
-  for (const Record& r : records) {
-    text += RecordToText(r);
-    text += '\n';
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string LabRootZonePath(const std::string& dir) { return Cat(dir, "/root.zone"); }
@@ -156,7 +145,7 @@ absl::StatusOr<LabInitReport> InitLab(const LabInitOptions& options) {
   }
   const std::pair<std::string, std::string> files[] = {
       {LabRootZonePath(options.dir),
-       ZoneText(Cat("; Lab root zone made by rootlab init, serial ", report.serial, ". Not the real root zone.\n"),
+       ZoneFileText(Cat("; Lab root zone made by rootlab init, serial ", report.serial, ". Not the real root zone.\n"),
                 *signed_root)},
       {Cat(options.dir, "/lab.zone"), tld->text},
       {Cat(options.dir, "/root.ds"), anchors->ds},

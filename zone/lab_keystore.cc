@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 #include <utility>
 
@@ -23,9 +24,9 @@ std::string ListPath(const std::string& folder) { return Cat(folder, "/keys.txt"
 
 absl::StatusOr<LabKeyStore> LabKeyStore::Create(const std::string& dir) {
   LabKeyStore store(Cat(dir, "/keys"));
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::PermissionDeniedError(Cat("cannot create ", dir, ": ", std::strerror(errno)));
-  }
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return absl::PermissionDeniedError(Cat("cannot create ", dir, ": ", error.message()));
   if (mkdir(store.folder_.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::PermissionDeniedError(Cat("cannot create ", store.folder_, ": ", std::strerror(errno)));
   }

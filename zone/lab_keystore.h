@@ -26,7 +26,8 @@ struct LabStoredKey {
 
 class LabKeyStore {
  public:
-  // DIR/keys made anew (0700) with an empty keys.txt; fails if DIR/keys/keys.txt exists.
+  // DIR (and its parents) and DIR/keys (0700) with an empty keys.txt; fails if DIR/keys/keys.txt
+  // exists.
   static absl::StatusOr<LabKeyStore> Create(const std::string& dir);
   // The keys recorded in DIR/keys/keys.txt.
   static absl::StatusOr<LabKeyStore> Open(const std::string& dir);

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "zone/dnssec_wire.h"
 #include "zone/nsec_chain.h"
+#include "zone/record_text.h"
 #include "zone/rr_types.h"
 #include "zone/wire.h"
 
@@ -46,6 +47,16 @@ void Append(std::vector<Record>& to, std::vector<Record> more) {
 }
 
 }  // namespace
+
+std::string ZoneFileText(std::string_view header, const std::vector<Record>& records) {
+  std::string text(header);
+  text.reserve(records.size() * 200);
+  for (const Record& r : records) {
+    text += RecordToText(r);
+    text += '\n';
+  }
+  return text;
+}
 
 std::vector<Record> StripDnssecRecords(std::vector<Record> records) {
   std::erase_if(records, [](const Record& r) {

@@ -4,6 +4,8 @@
 // and `rootlab init` re-signs a real root zone's content with the lab's keys.
 #pragma once
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,6 +29,9 @@ struct RootSigningOptions {
 // minimum is the NSEC TTL), in output order: the apex first (SOA leading), every RRset
 // followed by its signatures, then each name in canonical order (a TLD followed by its glue).
 absl::StatusOr<std::vector<Record>> SignRootZone(std::vector<Record> content, const RootSigningOptions& options);
+
+// A master file: `header` (comment lines), then one record per line.
+std::string ZoneFileText(std::string_view header, const std::vector<Record>& records);
 
 // `records` without the DNSSEC records a re-signing replaces: DNSKEY, RRSIG, NSEC, NSEC3,
 // NSEC3PARAM and ZONEMD (DS records stay: they are the TLDs').

@@ -3,17 +3,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <sstream>
+#include <tuple>
 #include <string>
 #include <thread>
 
 #include "absl/time/clock.h"
 #include "tests/run_command.h"
+#include "tests/server/knot_offline_conf.h"
 #include "tests/server/rootd_process.h"
 #include "tests/test_paths.h"
+#include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/signature_verifier.h"
 #include "zone/skr.h"
@@ -181,6 +186,77 @@ TEST(RootlabScenario, RootdServesEachPhaseFromItsSlotByTheRealClock) {
   EXPECT_THAT(dig.output, Not(HasSubstr("IN\tDNSKEY\t385 ")));
 }
 
+// Sleeps until `t` (bounded by the scenario's few seconds).
+void SleepUntil(absl::Time t) {
+  if (absl::Now() < t) std::this_thread::sleep_for(absl::ToChronoMilliseconds(t - absl::Now()));
+}
+
+// The (algorithm, key tag) of each RRSIG over the SOA rootd answers with DO.
+std::set<std::pair<int, int>> SoaSigners(uint16_t port) {
+  const std::optional<std::vector<uint8_t>> response = UdpExchange(port, MakeWireQuery(7, ".", dns::kTypeSoa, 4096, true), 3000);
+  std::set<std::pair<int, int>> out;
+  if (!response) return out;
+  for (const zone::Record& r : AnswerRecords(*response, dns::kTypeRrsig)) {
+    out.insert({static_cast<uint8_t>(r.rdata[2]), static_cast<uint8_t>(r.rdata[16]) << 8 | static_cast<uint8_t>(r.rdata[17])});
+  }
+  return out;
+}
+
+// A plan that re-signs the zone, run against rootd by the real clock: each zone file is loaded
+// with `rootctl reload` at the start of its window, and then (in the window, and to the end)
+// the SOA is signed by the ZSKs of the last bundle, which rootd serves once the scenario is over.
+void RunZoneChangingScenario(const std::string& name, const std::string& init, const std::string& plan) {
+  const std::string dir = MakeTempDir(name) + "/lab";
+  ASSERT_EQ(Init(dir, init).exit_code, 0);
+  const CommandResult made = Scenario(dir, "--plan " + plan + " --slot 3s --hold-down 3s");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string prefix = dir + "/scenario-" + plan;
+  // The zone changes' files and windows, from the JSON.
+  const CommandResult windows = RunCommand(Cat(
+      "/usr/bin/python3 -c \"import json; d = json.load(open('", prefix, ".json')); ",
+      "[print(z['file'], z['load_after_unix'], z['load_before_unix']) for z in d['zones']]\""));
+  std::istringstream lines(windows.output);
+  std::vector<std::tuple<std::string, int64_t, int64_t>> zones;
+  for (std::string file; lines >> file;) {
+    int64_t after = 0, before = 0;
+    lines >> after >> before;
+    zones.emplace_back(file, after, before);
+  }
+  ASSERT_FALSE(zones.empty()) << windows.output;
+  absl::StatusOr<zone::SignedKeyResponse> skr = zone::ReadSkrFile(prefix + ".xml");
+  ASSERT_TRUE(skr.ok()) << skr.status();
+  RootdProcess rootd(MakeTempDir(name + "_rootd"),
+                     {"--zone", dir + "/root.zone", "--trust-anchor", prefix + ".ds", "--skr", prefix + ".xml",
+                      "--threads", "1", "--max-udp-payload", "4096"},
+                     FreePort());
+  ASSERT_TRUE(rootd.WaitReady()) << rootd.Log();
+  for (const auto& [file, after, before] : zones) {
+    SleepUntil(absl::FromUnixSeconds(after) + absl::Milliseconds(300));
+    ASSERT_LT(absl::Now(), absl::FromUnixSeconds(before)) << "the machine is too slow for 3-second slots";
+    const CommandResult reload = rootd.Ctl("reload " + file);
+    EXPECT_EQ(reload.exit_code, 0) << file << "\n" << reload.output << rootd.Log();
+  }
+  // Past the last slot: the last bundle's keys, the zone signed by its ZSKs alone.
+  const zone::SkrBundle& last = skr->bundles.back();
+  SleepUntil(last.inception + absl::Milliseconds(1500));
+  std::set<std::pair<int, int>> zsks;
+  for (const zone::Record& k : last.dnskeys) {
+    if ((static_cast<uint8_t>(k.rdata[1]) & 1) == 0) zsks.insert({static_cast<uint8_t>(k.rdata[3]), zone::KeyTag(k.rdata)});
+  }
+  EXPECT_EQ(SoaSigners(rootd.port()), zsks) << rootd.Log();
+  EXPECT_TRUE(Rdatas(AnswerRecords(DnskeyWithDo(rootd.port()), dns::kTypeDnskey)) == Rdatas(last.dnskeys))
+      << rootd.Log();
+  EXPECT_THAT(rootd.Ctl("status").output, Not(HasSubstr("refused"))) << rootd.Log();
+}
+
+TEST(RootlabScenario, RootdFollowsAZskRollWithOneReload) {
+  RunZoneChangingScenario("rootlab_zsk_roll", "--tlds 3 --algorithm ecdsap256sha256", "zsk-roll");
+}
+
+TEST(RootlabScenario, RootdFollowsAnAlgorithmRollWithTwoReloads) {
+  RunZoneChangingScenario("rootlab_algorithm_roll", "--tlds 3", "algorithm-roll");
+}
+
 TEST(RootlabScenario, LintDecidesWhatIsWritten) {
   const std::string dir = MakeTempDir("rootlab_lint") + "/lab";
   ASSERT_EQ(Init(dir, "--tlds 1 --algorithm ecdsap256sha256").exit_code, 0);
@@ -204,6 +280,74 @@ TEST(RootlabScenario, LintDecidesWhatIsWritten) {
   EXPECT_EQ(Scenario(dir, "--plan ksk-roll").exit_code, 2);  // no --slot
   EXPECT_EQ(Scenario(dir, "--plan ksk-flip --slot 5s").exit_code, 2);
   EXPECT_EQ(Scenario(dir + "/none", "--plan ksk-roll --slot 5s").exit_code, 1);
+}
+
+TEST(RootlabSignKsr, TheRootsKsrSignedPerSchemaVerifiesAndLints) {
+  const std::string ksr = SharedDataDir() + "/skr/ksr-root-2017-q2-0.xml";
+  if (access(ksr.c_str(), R_OK) != 0) GTEST_SKIP() << "no " << ksr;
+  const std::string dir = MakeTempDir("rootlab_sign_ksr") + "/lab";
+  ASSERT_EQ(Init(dir, "--tlds 1").exit_code, 0);
+  for (const char* schema : {"normal", "pre-publish", "rollover", "revoke"}) {
+    const std::string out = Cat(dir, "/", schema, ".xml");
+    const CommandResult signed_ksr =
+        RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, " ", ksr, " --schema ", schema, " --out ", out));
+    ASSERT_EQ(signed_ksr.exit_code, 0) << signed_ksr.output;
+    EXPECT_THAT(signed_ksr.output, HasSubstr(Cat("9 bundles signed (", schema, " schema)")));
+    const CommandResult verify = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool verify ", out));
+    EXPECT_EQ(verify.exit_code, 0) << schema << "\n" << verify.output;
+    // The ceremony's own checks (9 bundles, 10-day slots, 21-day signatures, 30-day hold-down).
+    const CommandResult lint = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool lint ", out));
+    EXPECT_EQ(lint.exit_code, 0) << schema << "\n" << lint.output;
+  }
+  // A KSR whose proof of possession fails (one signature character changed) is not signed.
+  std::string tampered = ReadFileText(ksr);
+  const size_t data = tampered.find("<SignatureData>") + std::string("<SignatureData>").size();
+  tampered[data] = tampered[data] == 'A' ? 'B' : 'A';
+  WriteFileText(dir + "/tampered.xml", tampered);
+  const CommandResult refused =
+      RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, " ", dir, "/tampered.xml --out ", dir, "/t.xml"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("the KSR's own signatures do not verify; not signed"));
+  EXPECT_THAT(refused.output, HasSubstr("bundle 1 ("));
+  EXPECT_EQ(ReadFileText(dir + "/t.xml"), "");
+  const CommandResult show = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool show ", dir, "/revoke.xml"));
+  EXPECT_THAT(show.output, HasSubstr("KSK REVOKED signs"));
+  // A KSK-B was made for the schemas that need one, and only once.
+  const std::string keys = ReadFileText(dir + "/keys/keys.txt");
+  EXPECT_EQ(std::count(keys.begin(), keys.end(), '\n'), 5) << keys;
+}
+
+TEST(RootlabSignKsr, KnotsKeymgrImportsTheSignedKsr) {
+  constexpr char kKeymgr[] = "/usr/sbin/keymgr";
+  if (access(kKeymgr, X_OK) != 0) GTEST_SKIP() << "keymgr (Debian package knot) is not installed";
+  const std::string dir = MakeTempDir("rootlab_knot_ksr");
+  ASSERT_EQ(Init(dir + "/lab", "--tlds 1 --algorithm ecdsap256sha256").exit_code, 0);
+  // Knot's ZSK side: a key store with a ZSK, and its KSR for the next 20 days.
+  ASSERT_EQ(mkdir((dir + "/zsk").c_str(), 0755), 0);
+  WriteFileText(dir + "/zsk/knot.conf", KnotOfflineConf(dir + "/zsk", "ecdsap256sha256"));
+  const std::string keymgr = Cat(kBounded, kKeymgr, " -c ", dir, "/zsk/knot.conf . ");
+  const CommandResult zsk =
+      RunCommand(keymgr + "generate algorithm=ecdsap256sha256 ksk=no zsk=yes created=-1d publish=-1d active=-1d");
+  ASSERT_EQ(zsk.exit_code, 0) << zsk.output;
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  const CommandResult ksr = RunCommand(Cat("{ ", keymgr, "generate-ksr ", now, " ", now + 20 * 86400, " > ", dir,
+                                           "/ksr.txt; }"));
+  ASSERT_EQ(ksr.exit_code, 0) << ksr.output;
+  // The lab's ceremony, then Knot takes the response back.
+  const CommandResult signed_ksr = RunCommand(Cat(kBounded, Rootlab(), " sign-ksr ", dir, "/lab ", dir,
+                                                  "/ksr.txt --schema pre-publish --out ", dir, "/skr.txt"));
+  ASSERT_EQ(signed_ksr.exit_code, 0) << signed_ksr.output;
+  const CommandResult imported = RunCommand(Cat(keymgr, "import-skr ", dir, "/skr.txt"));
+  EXPECT_EQ(imported.exit_code, 0) << imported.output << ReadFileText(dir + "/skr.txt");
+  const CommandResult offline = RunCommand(keymgr + "show-offline");
+  EXPECT_THAT(offline.output, HasSubstr(";; Offline records for ")) << offline.output;
+  // Knot's view of the lab's KSKs: KSK-A in the first snapshot, KSK-B pre-published beside it in
+  // the second (pre-publish: from the second bundle on).
+  size_t ksks = 0;
+  for (size_t at = 0; (at = offline.output.find("172800 DNSKEY 257 3 13 (", at)) != std::string::npos; ++at) ++ksks;
+  EXPECT_EQ(ksks, 3u) << offline.output;
+  const CommandResult verify = RunCommand(Cat(kBounded, BinaryDir(), "/tools/skrtool verify ", dir, "/skr.txt"));
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
 }  // namespace

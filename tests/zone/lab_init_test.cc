@@ -204,7 +204,7 @@ TEST(LabInit, FromARealRootZoneWithEcdsaKeysAndOtherAddresses) {
 
 TEST(LabInit, Ed25519Keys) {
   LabInitOptions options;
-  options.dir = FreshDir("ed25519");
+  options.dir = FreshDir("ed25519") + "/nested/lab";  // parents made too
   options.tld_count = 5;
   options.algorithm = dns::kAlgEd25519;
   absl::StatusOr<LabInitReport> report = InitLab(options);
