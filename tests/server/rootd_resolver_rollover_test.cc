@@ -202,7 +202,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   ASSERT_TRUE(lab_tld.ok()) << lab_tld.status();
   const uint16_t port = FreePort();
   RootdProcess root(dir,
-                    {"--zone", lab + "/root.zone", "--trust-anchor", lab + "/root.ds", "--skr",
+                    {"--zone", lab + "/root.zone", "--trust-anchor", lab + "/scenario-ksk-roll.ds", "--skr",
                      lab + "/scenario-ksk-roll.xml", "--max-udp-payload", "4096", "--listen", "127.0.0.1", "--listen",
                      std::string(kRootAddress) + "@53", "--threads", "1"},
                     port);
