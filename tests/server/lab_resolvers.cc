@@ -25,28 +25,28 @@ constexpr char kRndcKey[] =
     "key \"rndc-key\" { algorithm hmac-sha256; secret \"cm9vdGQtbGFiLXJuZGMta2V5LXJvb3RkLWxhYi0xMjM=\"; };\n";
 
 std::string UnboundConfig(const LabResolverOptions& o, uint16_t port) {
-  std::string anchor = o.managed ? Cat("  auto-trust-anchor-file: \"", o.dir, "/root.key\"\n", "  add-holddown: ",
-                                       o.hold_down_seconds, "\n", "  del-holddown: ", o.hold_down_seconds, "\n",
-                                       "  keep-missing: ", o.hold_down_seconds, "\n", "  permit-small-holddown: yes\n")
-                                 : Cat("  trust-anchor-file: \"", o.dir, "/root.key\"\n");
-  return Cat("server:\n", "  interface: 127.0.0.1\n", "  port: ", port, "\n", "  outgoing-interface: ",
-             o.source_address, "\n", "  do-not-query-localhost: no\n", "  do-ip6: no\n", "  username: \"\"\n",
-             "  chroot: \"\"\n", "  directory: \"", o.dir, "\"\n", "  pidfile: \"", o.dir, "/unbound.pid\"\n",
-             "  use-syslog: no\n", "  verbosity: 1\n", "  module-config: \"validator iterator\"\n",
-             "  trust-anchor-signaling: yes\n", "  cache-max-ttl: ", kMaxCacheTtl, "\n", "  cache-max-negative-ttl: ",
-             kMaxCacheTtl, "\n", "  root-hints: \"", o.dir, "/root.hints\"\n", anchor, "remote-control:\n",
-             "  control-enable: no\n");
+  std::string anchor = o.managed
+                           ? Cat("  auto-trust-anchor-file: \"", o.dir, "/root.key\"\n",
+                                 "  add-holddown: ", o.hold_down_seconds, "\n", "  del-holddown: ", o.hold_down_seconds,
+                                 "\n", "  keep-missing: ", o.hold_down_seconds, "\n", "  permit-small-holddown: yes\n")
+                           : Cat("  trust-anchor-file: \"", o.dir, "/root.key\"\n");
+  return Cat("server:\n", "  interface: 127.0.0.1\n", "  port: ", port, "\n",
+             "  outgoing-interface: ", o.source_address, "\n", "  do-not-query-localhost: no\n", "  do-ip6: no\n",
+             "  username: \"\"\n", "  chroot: \"\"\n", "  directory: \"", o.dir, "\"\n", "  pidfile: \"", o.dir,
+             "/unbound.pid\"\n", "  use-syslog: no\n", "  verbosity: 1\n", "  module-config: \"validator iterator\"\n",
+             "  trust-anchor-signaling: yes\n", "  cache-max-ttl: ", kMaxCacheTtl, "\n",
+             "  cache-max-negative-ttl: ", kMaxCacheTtl, "\n", "  root-hints: \"", o.dir, "/root.hints\"\n", anchor,
+             "remote-control:\n", "  control-enable: no\n");
 }
 
 std::string BindConfig(const LabResolverOptions& o, uint16_t port, uint16_t control_port) {
   return Cat("include \"", o.dir, "/rndc.key\";\n", "controls { inet 127.0.0.1 port ", control_port,
              " allow { 127.0.0.1; } keys { \"rndc-key\"; }; };\n", "options {\n", "  directory \"", o.dir, "\";\n",
              "  pid-file \"", o.dir, "/named.pid\";\n", "  listen-on port ", port, " { 127.0.0.1; };\n",
-             "  listen-on-v6 { none; };\n", "  query-source address ", o.source_address, ";\n",
-             "  recursion yes;\n", "  allow-query { any; };\n", "  dnssec-validation yes;\n",
-             "  trust-anchor-telemetry yes;\n", "  max-cache-ttl ", kMaxCacheTtl, ";\n", "  max-ncache-ttl ",
-             kMaxCacheTtl, ";\n", "};\n", "include \"", o.dir, "/trust-anchors.conf\";\n",
-             "zone \".\" { type hint; file \"", o.dir, "/root.hints\"; };\n");
+             "  listen-on-v6 { none; };\n", "  query-source address ", o.source_address, ";\n", "  recursion yes;\n",
+             "  allow-query { any; };\n", "  dnssec-validation yes;\n", "  trust-anchor-telemetry yes;\n",
+             "  max-cache-ttl ", kMaxCacheTtl, ";\n", "  max-ncache-ttl ", kMaxCacheTtl, ";\n", "};\n", "include \"",
+             o.dir, "/trust-anchors.conf\";\n", "zone \".\" { type hint; file \"", o.dir, "/root.hints\"; };\n");
 }
 
 std::string KnotResolverConfig(const LabResolverOptions& o, uint16_t port) {
@@ -54,8 +54,9 @@ std::string KnotResolverConfig(const LabResolverOptions& o, uint16_t port) {
              o.source_address, "')\n", "cache.size = 10 * MB\n", "cache.max_ttl(", kMaxCacheTtl, ")\n",
              // Knot Resolver ignores glue at loopback addresses (the lab TLD's) unless ALLOW_LOCAL, and
              // would look the root servers' names up under the lab's net.: they are hints instead.
-             "policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))\n", "modules.load('hints > iterate')\n", "hints.root({ ['a.root-servers.net.'] = '", o.root_address,
-             "' })\n", "for letter in ('abcdefghijklm'):gmatch('.') do\n", "  hints.set(letter .. '.root-servers.net. ",
+             "policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))\n", "modules.load('hints > iterate')\n",
+             "hints.root({ ['a.root-servers.net.'] = '", o.root_address, "' })\n",
+             "for letter in ('abcdefghijklm'):gmatch('.') do\n", "  hints.set(letter .. '.root-servers.net. ",
              o.root_address, "')\n", "end\n", "trust_anchors.add_file('", o.dir, "/root.keys', ",
              o.managed ? "false" : "true", ")\n", "ta_update.hold_down_time = ", o.hold_down_seconds, " * sec\n",
              "ta_update.refresh_time = ", o.refresh_seconds, " * sec\n", "log_groups({ 'ta', 'taupd' })\n");
@@ -66,8 +67,12 @@ absl::Status CopyAnchor(const LabResolverOptions& o) {
   std::string text = ReadFileText(o.anchor_file);
   if (text.empty()) return absl::NotFoundError(Cat("cannot read the trust anchor ", o.anchor_file));
   switch (o.kind) {
-    case ResolverKind::kUnbound: WriteFileText(o.dir + "/root.key", text); break;
-    case ResolverKind::kKnotResolver: WriteFileText(o.dir + "/root.keys", text); break;
+    case ResolverKind::kUnbound:
+      WriteFileText(o.dir + "/root.key", text);
+      break;
+    case ResolverKind::kKnotResolver:
+      WriteFileText(o.dir + "/root.keys", text);
+      break;
     case ResolverKind::kBind:
       if (!o.managed) text = std::regex_replace(text, std::regex("\\binitial-(key|ds)\\b"), "static-$1");
       WriteFileText(o.dir + "/trust-anchors.conf", text);
@@ -80,9 +85,9 @@ absl::Status CopyAnchor(const LabResolverOptions& o) {
 // RFC 5011's; Knot Resolver already uses those.
 std::string StateName(const std::string& word) {
   static const std::map<std::string, std::string> names = {
-      {"START", "Start"},     {"ADDPEND", "AddPend"}, {"VALID", "Valid"},     {"MISSING", "Missing"},
-      {"REVOKED", "Revoked"}, {"REMOVED", "Removed"}, {"pending", "AddPend"}, {"since", "Valid"},
-      {"revoked", "Revoked"},
+      {"START", "Start"},     {"ADDPEND", "AddPend"}, {"VALID", "Valid"},
+      {"MISSING", "Missing"}, {"REVOKED", "Revoked"}, {"REMOVED", "Removed"},
+      {"pending", "AddPend"}, {"since", "Valid"},     {"revoked", "Revoked"},
   };
   auto it = names.find(word);
   return it == names.end() ? word : it->second;
@@ -101,9 +106,12 @@ AnchorStates Matches(const std::string& text, const std::regex& pattern, int tag
 
 const char* ResolverName(ResolverKind kind) {
   switch (kind) {
-    case ResolverKind::kUnbound: return "Unbound";
-    case ResolverKind::kBind: return "BIND";
-    case ResolverKind::kKnotResolver: return "Knot Resolver";
+    case ResolverKind::kUnbound:
+      return "Unbound";
+    case ResolverKind::kBind:
+      return "BIND";
+    case ResolverKind::kKnotResolver:
+      return "Knot Resolver";
   }
   return "?";
 }
@@ -114,13 +122,16 @@ absl::StatusOr<std::unique_ptr<LabResolver>> LabResolver::Start(const LabResolve
   if (binary.empty()) {
     return absl::FailedPreconditionError(Cat(ResolverName(options.kind),
                                              " is not installed: run scripts/setup.sh or apt-get install ",
-                                             unbound ? "unbound" : bind ? "bind9" : "knot-resolver"));
+                                             unbound ? "unbound"
+                                             : bind  ? "bind9"
+                                                     : "knot-resolver"));
   }
   mkdir(options.dir.c_str(), 0755);
   if (absl::Status s = CopyAnchor(options); !s.ok()) return s;
   // Root hints naming one root server at the lab root's address; priming asks it for the rest.
-  WriteFileText(options.dir + "/root.hints", Cat(".\t3600000\tNS\ta.root-servers.net.\na.root-servers.net.\t3600000\tA\t",
-                                                 options.root_address, "\n"));
+  WriteFileText(
+      options.dir + "/root.hints",
+      Cat(".\t3600000\tNS\ta.root-servers.net.\na.root-servers.net.\t3600000\tA\t", options.root_address, "\n"));
   const uint16_t port = FreePort(), control_port = bind ? FreePort() : 0;
   if (port == 0 || (bind && control_port == 0)) return absl::UnavailableError("no free loopback port");
   std::unique_ptr<LabResolver> resolver(new LabResolver(options, port, control_port));
@@ -146,8 +157,8 @@ absl::StatusOr<std::unique_ptr<LabResolver>> LabResolver::Start(const LabResolve
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!resolver->process_->Running()) {
-      return absl::InternalError(Cat(ResolverName(options.kind), " exited (status ",
-                                     resolver->process_->exit_status(), "):\n", resolver->LogTail()));
+      return absl::InternalError(Cat(ResolverName(options.kind), " exited (status ", resolver->process_->exit_status(),
+                                     "):\n", resolver->LogTail()));
     }
     if (resolver->Dig(". SOA").find("status: NOERROR") != std::string::npos) return resolver;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -171,8 +182,8 @@ absl::StatusOr<AnchorStates> LabResolver::RootAnchorStates() const {
     case ResolverKind::kBind: {
       // "    keyid: 30934\n\talgorithm: ...\n\tflags: SEP\n\tnext refresh: ...\n\ttrust pending: ..."
       // ("trusted since", "trust revoked") per key of `rndc managed-keys status`.
-      const CommandResult status = RunCommand(Cat("rndc -s 127.0.0.1 -p ", control_port_, " -k ", options_.dir,
-                                                  "/rndc.key managed-keys status"));
+      const CommandResult status = RunCommand(
+          Cat("rndc -s 127.0.0.1 -p ", control_port_, " -k ", options_.dir, "/rndc.key managed-keys status"));
       if (status.exit_code != 0) return absl::UnavailableError(Cat("rndc managed-keys status: ", status.output));
       return Matches(status.output,
                      std::regex("keyid: (\\d+)\\n(?:\\t[^\\n]*\\n)*?\\t(?:trust|trusted) (pending|since|revoked)"));

@@ -83,7 +83,7 @@ Timeline ReadTimeline(const std::string& json) {
   const std::regex key("\"name\":\"KSK-([AB])\",\"tag\":([0-9]+),\"flags\":[0-9]+,\"revoked\":(true|false)");
   for (std::sregex_iterator it(json.begin(), json.end(), key), end_it; it != end_it; ++it) {
     const auto tag = static_cast<uint16_t>(std::stoul((*it)[2]));
-    uint16_t& slot = (*it)[1] == "B" ? timeline.tags.new_key
+    uint16_t& slot = (*it)[1] == "B"      ? timeline.tags.new_key
                      : (*it)[3] == "true" ? timeline.tags.old_revoked
                                           : timeline.tags.old_key;
     slot = tag;
@@ -144,8 +144,8 @@ class RolloverTest : public ::testing::Test {
         // A lost datagram is not a validation failure: ask once more when nothing came back.
         if (answer.find("status: ") == std::string::npos) answer = w.resolver->Dig(kSignedQuery);
         if (answer.find("status: NOERROR") == std::string::npos || answer.find(" ad;") == std::string::npos) {
-          ADD_FAILURE() << phase.name << ": " << w.resolver->name() << " did not validate " << kSignedQuery
-                        << ":\n" << answer << w.resolver->LogTail();
+          ADD_FAILURE() << phase.name << ": " << w.resolver->name() << " did not validate " << kSignedQuery << ":\n"
+                        << answer << w.resolver->LogTail();
         }
       }
       if (done()) return true;
@@ -182,7 +182,8 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   const CommandResult init = RunCommand(Cat("timeout 60 ", Rootlab(), " init ", lab, " --tlds 20 --server-address ",
                                             kRootAddress, " --lab-tld-address ", kLabTldAddress));
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  const std::string start = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Seconds(20), absl::UTCTimeZone());
+  const std::string start =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Seconds(20), absl::UTCTimeZone());
   const CommandResult scenario =
       RunCommand(Cat("timeout 60 ", Rootlab(), " scenario ", lab, " --plan ksk-roll --slot ", kSlotSeconds,
                      "s --hold-down ", kHoldDownSeconds, "s --dnskey-ttl ", kDnskeyTtl, " --start ", start));
@@ -197,9 +198,9 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
 
   // The lab TLD on its address, served by NSD; the root by rootd with the scenario (the
   // revocation bundles' DNSKEY answers are 1425 octets: room for them over UDP).
-  absl::StatusOr<std::unique_ptr<server::testing::PeerServer>> lab_tld = server::testing::PeerServer::Start(
-      server::testing::PeerKind::kNsd, lab + "/lab.zone", dir,
-      {.origin = "lab.", .address = kLabTldAddress, .port = 53});
+  absl::StatusOr<std::unique_ptr<server::testing::PeerServer>> lab_tld =
+      server::testing::PeerServer::Start(server::testing::PeerKind::kNsd, lab + "/lab.zone", dir,
+                                         {.origin = "lab.", .address = kLabTldAddress, .port = 53});
   if (absl::IsFailedPrecondition(lab_tld.status())) GTEST_SKIP() << lab_tld.status();
   ASSERT_TRUE(lab_tld.ok()) << lab_tld.status();
   const uint16_t port = FreePort();
@@ -226,10 +227,15 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                           {ResolverKind::kUnbound, "127.0.54.5", "unbound-root.key", false}};
   std::unique_ptr<LabResolver> static_resolver;
   for (const auto& [kind, source, anchor, managed] : setups) {
-    absl::StatusOr<std::unique_ptr<LabResolver>> resolver = LabResolver::Start(
-        {.kind = kind, .dir = Cat(dir, "/", source), .source_address = source, .root_address = kRootAddress,
-         .anchor_file = Cat(lab, "/anchors/", anchor), .managed = managed, .hold_down_seconds = kHoldDownSeconds,
-         .refresh_seconds = kRefreshSeconds});
+    absl::StatusOr<std::unique_ptr<LabResolver>> resolver =
+        LabResolver::Start({.kind = kind,
+                            .dir = Cat(dir, "/", source),
+                            .source_address = source,
+                            .root_address = kRootAddress,
+                            .anchor_file = Cat(lab, "/anchors/", anchor),
+                            .managed = managed,
+                            .hold_down_seconds = kHoldDownSeconds,
+                            .refresh_seconds = kRefreshSeconds});
     if (absl::IsFailedPrecondition(resolver.status())) GTEST_SKIP() << resolver.status();
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     if (managed) {
@@ -246,10 +252,14 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
 
   // normal: every resolver trusts KSK-A; the static one validates too; rootd hears KSK-A alone.
   const Phase& normal = phases[0];
-  EXPECT_TRUE(WatchUntil(normal, normal.end - absl::Seconds(2), [&] {
-    return All([&](const AnchorStates& s) { return s.size() == 1 && StateOf(s, a) == "Valid"; }) &&
-           ReportedSets(root, tags).count(old_set);
-  })) << "KSK-A not Valid everywhere, or not signalled:" << StatesText() << "\n" << root.Ctl("ta-report").output;
+  EXPECT_TRUE(
+      WatchUntil(normal, normal.end - absl::Seconds(2),
+                 [&] {
+                   return All([&](const AnchorStates& s) { return s.size() == 1 && StateOf(s, a) == "Valid"; }) &&
+                          ReportedSets(root, tags).count(old_set);
+                 }))
+      << "KSK-A not Valid everywhere, or not signalled:" << StatesText() << "\n"
+      << root.Ctl("ta-report").output;
   EXPECT_THAT(static_resolver->Dig(kSignedQuery), ::testing::HasSubstr(" ad;"));
   EXPECT_EQ(ReportedSets(root, tags), std::set<std::string>{old_set});
 
@@ -257,10 +267,14 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   // resolvers then report both keys.
   SleepUntil(normal.end);
   const Phase& publish = phases[1];
-  EXPECT_TRUE(WatchUntil(publish, publish.end - absl::Seconds(1), [&] {
-    return All([&](const AnchorStates& s) { return StateOf(s, a) == "Valid" && StateOf(s, b) == "Valid"; }) &&
-           ReportedSets(root, tags).count(both_sets);
-  })) << "KSK-B not Valid everywhere by the end of its publication, or not signalled:" << StatesText() << "\n"
+  EXPECT_TRUE(WatchUntil(publish, publish.end - absl::Seconds(1),
+                         [&] {
+                           return All([&](const AnchorStates& s) {
+                                    return StateOf(s, a) == "Valid" && StateOf(s, b) == "Valid";
+                                  }) &&
+                                  ReportedSets(root, tags).count(both_sets);
+                         }))
+      << "KSK-B not Valid everywhere by the end of its publication, or not signalled:" << StatesText() << "\n"
       << root.Ctl("ta-report").output;
   for (const Watched& w : managed_) {
     std::vector<std::string> b_states;
@@ -284,11 +298,16 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   // static resolver fails by now, once what it had cached expired.
   SleepUntil(roll.end);
   const Phase& revoke = phases[3];
-  EXPECT_TRUE(WatchUntil(revoke, revoke.end - absl::Seconds(1), [&] {
-    return All([&](const AnchorStates& s) { return StateOf(s, a, a_revoked).empty() && StateOf(s, b) == "Valid"; }) &&
-           static_fails();
-  })) << "KSK-A still listed somewhere at the end of its revocation, or the static resolver still validates:"
-      << StatesText() << "\n" << static_resolver->Dig(kSignedQuery);
+  EXPECT_TRUE(WatchUntil(revoke, revoke.end - absl::Seconds(1),
+                         [&] {
+                           return All([&](const AnchorStates& s) {
+                                    return StateOf(s, a, a_revoked).empty() && StateOf(s, b) == "Valid";
+                                  }) &&
+                                  static_fails();
+                         }))
+      << "KSK-A still listed somewhere at the end of its revocation, or the static resolver still validates:"
+      << StatesText() << "\n"
+      << static_resolver->Dig(kSignedQuery);
   for (const Watched& w : managed_) {
     std::vector<std::string> a_states;
     for (const AnchorStates& s : w.history) {
@@ -310,7 +329,8 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
 
   std::printf("KSK-A %u (revoked %u), KSK-B %u; roll from %s, %d s slots, hold-down %d s, DNSKEY TTL %d s\n", a,
               a_revoked, b, absl::FormatTime(normal.start).c_str(), kSlotSeconds, kHoldDownSeconds, kDnskeyTtl);
-  std::printf("resolvers answering %.0f s into the normal phase\n", absl::ToDoubleSeconds(resolvers_ready - normal.start));
+  std::printf("resolvers answering %.0f s into the normal phase\n",
+              absl::ToDoubleSeconds(resolvers_ready - normal.start));
   for (const Watched& w : managed_) std::printf("%s:%s\n", w.resolver->name(), w.changes.c_str());
   std::printf("ta-report:\n%s", root.Ctl(Cat("ta-report ", a, " ", b)).output.c_str());
   std::printf("roll (normal start to the remove checks): %.0f s; the whole test: %.0f s\n",
