@@ -46,8 +46,8 @@ using AnchorStates = std::map<uint16_t, std::string>;  // by key tag as the reso
 
 class LabResolver {
  public:
-  // Writes the configuration and starts the resolver; ready once it answers ". SOA" through the
-  // root. FailedPrecondition when its binary is missing (the caller skips).
+  // Writes the configuration and starts the resolver; ready once it answers ". SOA" (whatever
+  // the rcode). FailedPrecondition when its binary is missing (the caller skips).
   static absl::StatusOr<std::unique_ptr<LabResolver>> Start(const LabResolverOptions& options);
 
   ResolverKind kind() const { return options_.kind; }

@@ -212,7 +212,8 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   ASSERT_TRUE(root.WaitReady()) << root.Log();
 
   // Three resolvers managing their anchor by RFC 5011, and an Unbound with a static one, each
-  // from rootlab's anchor file for it, started once the scenario's first bundle serves (the zone
+  // from rootlab's anchor file for it (a second Unbound, "down during the publication", joins
+  // at the roll), started once the scenario's first bundle serves (the zone
   // file's own DNSKEY RRset has a TTL of days, and the resolvers would not look again for a day).
   SleepUntil(phases[0].start);
   struct Setup {
@@ -224,21 +225,25 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   const Setup setups[] = {{ResolverKind::kUnbound, "127.0.54.2", "unbound-root.key", true},
                           {ResolverKind::kBind, "127.0.54.3", "bind-trust-anchors.conf", true},
                           {ResolverKind::kKnotResolver, "127.0.54.4", "kresd-root.keys", true},
-                          {ResolverKind::kUnbound, "127.0.54.5", "unbound-root.key", false}};
+                          {ResolverKind::kUnbound, "127.0.54.5", "unbound-root.key", false},
+                          {ResolverKind::kUnbound, "127.0.54.6", "unbound-root.key", true}};
+  auto start_resolver = [&](const Setup& setup) {
+    const auto& [kind, source, anchor, managed] = setup;
+    return LabResolver::Start({.kind = kind,
+                               .dir = Cat(dir, "/", source),
+                               .source_address = source,
+                               .root_address = kRootAddress,
+                               .anchor_file = Cat(lab, "/anchors/", anchor),
+                               .managed = managed,
+                               .hold_down_seconds = kHoldDownSeconds,
+                               .refresh_seconds = kRefreshSeconds});
+  };
   std::unique_ptr<LabResolver> static_resolver;
-  for (const auto& [kind, source, anchor, managed] : setups) {
-    absl::StatusOr<std::unique_ptr<LabResolver>> resolver =
-        LabResolver::Start({.kind = kind,
-                            .dir = Cat(dir, "/", source),
-                            .source_address = source,
-                            .root_address = kRootAddress,
-                            .anchor_file = Cat(lab, "/anchors/", anchor),
-                            .managed = managed,
-                            .hold_down_seconds = kHoldDownSeconds,
-                            .refresh_seconds = kRefreshSeconds});
+  for (const Setup& setup : {setups[0], setups[1], setups[2], setups[3]}) {
+    absl::StatusOr<std::unique_ptr<LabResolver>> resolver = start_resolver(setup);
     if (absl::IsFailedPrecondition(resolver.status())) GTEST_SKIP() << resolver.status();
     ASSERT_TRUE(resolver.ok()) << resolver.status();
-    if (managed) {
+    if (setup.managed) {
       managed_.push_back({.resolver = *std::move(resolver)});
     } else {
       static_resolver = *std::move(resolver);
@@ -247,7 +252,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   const absl::Time resolvers_ready = absl::Now();
   const uint16_t a = tags.old_key, a_revoked = tags.old_revoked, b = tags.new_key;
   const std::string old_set = Cat(a), both_sets = Cat(std::min(a, b), " ", std::max(a, b)), new_set = Cat(b);
-  auto static_fails = [&] { return static_resolver->Dig(kSignedQuery).find("status: SERVFAIL") != std::string::npos; };
+  auto fails = [&](const LabResolver& r) { return r.Dig(kSignedQuery).find("status: SERVFAIL") != std::string::npos; };
   auto never = [] { return false; };
 
   // normal: every resolver trusts KSK-A; the static one validates too; rootd hears KSK-A alone.
@@ -286,28 +291,44 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
     EXPECT_THAT(b_states, ::testing::ElementsAre("AddPend", "Valid")) << w.resolver->name();
   }
 
-  // roll: KSK-B signs alone; the managed resolvers validate throughout.
+  // roll: KSK-B signs alone; the managed resolvers validate throughout. An Unbound that was down
+  // during the publication starts now with the anchor it had, KSK-A's: it cannot validate the
+  // root's keys any more, and fails.
   SleepUntil(publish.end);
   const Phase& roll = phases[2];
+  absl::StatusOr<std::unique_ptr<LabResolver>> late = start_resolver(setups[4]);
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_TRUE(WatchUntil(roll, roll.end - absl::Seconds(1), [&] { return fails(**late); }))
+      << "the late resolver validates:\n"
+      << (*late)->Dig(kSignedQuery);
   WatchUntil(roll, roll.end - absl::Seconds(1), never);
   EXPECT_TRUE(All([&](const AnchorStates& s) { return StateOf(s, a) == "Valid" && StateOf(s, b) == "Valid"; }))
       << StatesText();
   EXPECT_EQ(ReportedSets(root, tags), (std::set<std::string>{old_set, both_sets}));
 
   // revoke: KSK-A comes back with the REVOKE bit: Revoked, then dropped after the hold-down. The
-  // static resolver fails by now, once what it had cached expired.
+  // static resolver fails by now, once what it had cached expired. The late one sees its only
+  // anchor revoked and, Unbound's anchor file says, "considers the zone as if it has no trust
+  // anchors": it answers again, unvalidated (no AD), rather than fail.
   SleepUntil(roll.end);
   const Phase& revoke = phases[3];
+  auto late_gave_up = [&] {
+    const std::string answer = (*late)->Dig(kSignedQuery);
+    return ReadFileText((*late)->options().dir + "/root.key").find(";;REVOKED") != std::string::npos &&
+           answer.find("status: NOERROR") != std::string::npos && answer.find(" ad;") == std::string::npos;
+  };
   EXPECT_TRUE(WatchUntil(revoke, revoke.end - absl::Seconds(1),
                          [&] {
                            return All([&](const AnchorStates& s) {
                                     return StateOf(s, a, a_revoked).empty() && StateOf(s, b) == "Valid";
                                   }) &&
-                                  static_fails();
+                                  fails(*static_resolver) && late_gave_up();
                          }))
-      << "KSK-A still listed somewhere at the end of its revocation, or the static resolver still validates:"
+      << "KSK-A still listed somewhere at the end of its revocation, the static resolver validates, or the late "
+         "one did not give its anchor up:"
       << StatesText() << "\n"
-      << static_resolver->Dig(kSignedQuery);
+      << static_resolver->Dig(kSignedQuery) << (*late)->Dig(kSignedQuery)
+      << ReadFileText((*late)->options().dir + "/root.key");
   for (const Watched& w : managed_) {
     std::vector<std::string> a_states;
     for (const AnchorStates& s : w.history) {
@@ -325,7 +346,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   WatchUntil(remove, remove.start + absl::Seconds(10), never);
   EXPECT_TRUE(ReportedSets(root, tags).count(new_set)) << root.Ctl("ta-report").output;
   EXPECT_TRUE(All([&](const AnchorStates& s) { return s.size() == 1 && StateOf(s, b) == "Valid"; })) << StatesText();
-  EXPECT_TRUE(static_fails()) << static_resolver->Dig(kSignedQuery);
+  EXPECT_TRUE(fails(*static_resolver)) << static_resolver->Dig(kSignedQuery);
 
   std::printf("KSK-A %u (revoked %u), KSK-B %u; roll from %s, %d s slots, hold-down %d s, DNSKEY TTL %d s\n", a,
               a_revoked, b, absl::FormatTime(normal.start).c_str(), kSlotSeconds, kHoldDownSeconds, kDnskeyTtl);
