@@ -1,6 +1,7 @@
 #include "server/daily_traffic.h"
 
 #include <cstring>
+#include <thread>
 
 #include "absl/time/time.h"
 
@@ -108,6 +109,7 @@ void DailyTraffic::AddTotals(TrafficCounts* totals) const {
       totals->Add(counts);
       return;
     }
+    std::this_thread::yield();  // the worker is turning a slot over: a few microseconds
   }
 }
 
