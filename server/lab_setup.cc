@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include "server/log.h"
 #include "server/server.h"
+#include "zone/file_io.h"
 #include "zone/lab_zone.h"
 #include "zone/text.h"
 
@@ -17,18 +17,6 @@ namespace {
 // Lab signatures are valid for 14 days; a zone older than half that is generated afresh, so a
 // server started from it has a week before its signatures run out.
 constexpr absl::Duration kMaxAge = absl::Hours(24 * 7);
-
-absl::Status WriteFile(const std::string& path, const std::string& content) {
-  std::string temporary = Cat(path, ".tmp");
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) return absl::PermissionDeniedError(Cat("cannot write ", temporary));
-  }
-  // Rename: a reader never sees half a zone.
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) return absl::PermissionDeniedError(Cat("cannot rename to ", path));
-  return absl::OkStatus();
-}
 
 bool FreshFile(const std::string& path) {
   struct stat st;
@@ -48,8 +36,8 @@ absl::Status PrepareLabZone(ServerConfig* config) {
     options.now = absl::Now();  // signatures valid from an hour ago for 14 days
     absl::StatusOr<zone::LabZone> lab = zone::GenerateLabZone(options);
     if (!lab.ok()) return lab.status();
-    if (absl::Status s = WriteFile(anchor_path, lab->trust_anchor_ds); !s.ok()) return s;
-    if (absl::Status s = WriteFile(zone_path, lab->text); !s.ok()) return s;
+    if (absl::Status s = zone::WriteFileAtomically(anchor_path, lab->trust_anchor_ds); !s.ok()) return s;
+    if (absl::Status s = zone::WriteFileAtomically(zone_path, lab->text); !s.ok()) return s;
   }
   config->zone = zone_path;
   if (config->trust_anchor.empty()) config->trust_anchor = anchor_path;

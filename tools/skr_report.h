@@ -65,7 +65,9 @@ struct SkrVerification {
 // DNSKEY RRset with one of its own keys (zone/signature_verifier.h's VerifyRrsig) and is valid
 // throughout the bundle, at its inception and at its expiration (CheckRrsigWindow), since the
 // bundle may be served at any moment in between.
-SkrVerification VerifySkr(const zone::SignedKeyResponse& skr);
+// Without `check_windows`, the cryptography alone: a KSR's signatures (the ZSK holder's proof of
+// possession) were made before its bundles' times.
+SkrVerification VerifySkr(const zone::SignedKeyResponse& skr, bool check_windows = true);
 std::string VerifyText(const zone::SignedKeyResponse& skr, const SkrVerification& verification);
 std::string VerifyJson(const zone::SignedKeyResponse& skr, const SkrVerification& verification);
 

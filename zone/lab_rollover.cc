@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "zone/dnssec_wire.h"
 #include "zone/rr_types.h"
 #include "zone/signer.h"
 #include "zone/text.h"
@@ -88,27 +89,25 @@ LabKeySet LabPhaseKeys(const LabRolloverKeys& keys, LabPhase phase) {
   return set;
 }
 
-absl::StatusOr<SkrBundle> SignLabBundle(const LabKeySet& keys, std::string id, absl::Time inception,
-                                        absl::Time expiration, uint32_t dnskey_ttl) {
-  if (keys.signers.empty()) return absl::InvalidArgumentError("a bundle needs a key signing its DNSKEY RRset");
+absl::StatusOr<SkrBundle> SignDnskeyBundle(const std::vector<std::string>& rdatas, const std::vector<std::string>& names,
+                                           const std::vector<SigningKey>& signers, std::string id,
+                                           absl::Time inception, absl::Time expiration, uint32_t dnskey_ttl,
+                                           absl::Time signature_inception) {
+  if (signers.empty()) return absl::InvalidArgumentError("a bundle needs a key signing its DNSKEY RRset");
   SkrBundle bundle;
   bundle.id = std::move(id);
   bundle.inception = inception;
   bundle.expiration = expiration;
   RrsetToSign rrset{kRoot, dns::kTypeDnskey, dns::kClassIn, dnskey_ttl, {}};
-  for (size_t i = 0; i < keys.published.size(); ++i) {
-    const SigningKey& key = keys.published[i];
-    bundle.dnskeys.push_back(Record{.owner = kRoot,
-                                    .type = dns::kTypeDnskey,
-                                    .rclass = dns::kClassIn,
-                                    .ttl = dnskey_ttl,
-                                    .rdata = key.dnskey_rdata()});
-    bundle.stated_key_tags.push_back(key.key_tag());
-    bundle.key_identifiers.push_back(i < keys.names.size() ? keys.names[i] : "");
-    rrset.rdatas.push_back(key.dnskey_rdata());
+  for (size_t i = 0; i < rdatas.size(); ++i) {
+    bundle.dnskeys.push_back(
+        Record{.owner = kRoot, .type = dns::kTypeDnskey, .rclass = dns::kClassIn, .ttl = dnskey_ttl, .rdata = rdatas[i]});
+    bundle.stated_key_tags.push_back(KeyTag(rdatas[i]));
+    bundle.key_identifiers.push_back(i < names.size() ? names[i] : "");
+    rrset.rdatas.push_back(rdatas[i]);
   }
-  const SignatureValidity validity = SignatureValidity::Between(inception, expiration);
-  for (const SigningKey& signer : keys.signers) {
+  const SignatureValidity validity = SignatureValidity::Between(signature_inception, expiration);
+  for (const SigningKey& signer : signers) {
     absl::StatusOr<Record> rrsig = SignRrset(signer, rrset, validity);
     if (!rrsig.ok()) return rrsig.status();
     bundle.signatures.push_back(*std::move(rrsig));
@@ -116,8 +115,23 @@ absl::StatusOr<SkrBundle> SignLabBundle(const LabKeySet& keys, std::string id, a
   return bundle;
 }
 
+absl::StatusOr<SkrBundle> SignLabBundle(const LabKeySet& keys, std::string id, absl::Time inception,
+                                        absl::Time expiration, uint32_t dnskey_ttl) {
+  std::vector<std::string> rdatas;
+  for (const SigningKey& key : keys.published) rdatas.push_back(key.dnskey_rdata());
+  return SignDnskeyBundle(rdatas, keys.names, keys.signers, std::move(id), inception, expiration, dnskey_ttl,
+                          inception);
+}
+
 absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const LabSkrOptions& options) {
-  if (options.phases.empty()) return absl::InvalidArgumentError("no phases");
+  std::vector<LabSlot> slots;
+  for (LabPhase phase : options.phases) slots.push_back({std::string(LabPhaseName(phase)), LabPhaseKeys(keys, phase)});
+  return MakeLabSkr(slots, keys.ksk_spec, keys.zsk_spec, options);
+}
+
+absl::StatusOr<SignedKeyResponse> MakeLabSkr(const std::vector<LabSlot>& slots, const LabKeySpec& ksk_spec,
+                                             const LabKeySpec& zsk_spec, const LabSkrOptions& options) {
+  if (slots.empty()) return absl::InvalidArgumentError("no phases");
   if (options.slot <= absl::ZeroDuration() || options.validity < options.slot) {
     return absl::InvalidArgumentError("slots must be positive and no longer than a bundle's validity");
   }
@@ -127,13 +141,12 @@ absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const 
   skr.id = "lab-rollover";
   skr.domain = ".";
   skr.has_policy = true;
-  skr.ksk_policy = LabPolicy(keys.ksk_spec, options, absl::ZeroDuration(), absl::Hours(24 * 28));
-  skr.zsk_policy = LabPolicy(keys.zsk_spec, options, absl::Hours(24 * 10), absl::Hours(24 * 10));
-  for (size_t i = 0; i < options.phases.size(); ++i) {
+  skr.ksk_policy = LabPolicy(ksk_spec, options, absl::ZeroDuration(), absl::Hours(24 * 28));
+  skr.zsk_policy = LabPolicy(zsk_spec, options, absl::Hours(24 * 10), absl::Hours(24 * 10));
+  for (size_t i = 0; i < slots.size(); ++i) {
     const absl::Time inception = options.first_inception + options.slot * static_cast<int64_t>(i);
-    absl::StatusOr<SkrBundle> bundle =
-        SignLabBundle(LabPhaseKeys(keys, options.phases[i]), Cat(i + 1, "-", LabPhaseName(options.phases[i])),
-                      inception, inception + options.validity, options.dnskey_ttl);
+    absl::StatusOr<SkrBundle> bundle = SignLabBundle(slots[i].keys, Cat(i + 1, "-", slots[i].phase), inception,
+                                                     inception + options.validity, options.dnskey_ttl);
     if (!bundle.ok()) return bundle.status();
     skr.bundles.push_back(*std::move(bundle));
   }

@@ -63,6 +63,13 @@ LabKeySet LabPhaseKeys(const LabRolloverKeys& keys, LabPhase phase);
 
 // The bundle of `keys`: the DNSKEY RRset (owner ".", class IN, `dnskey_ttl`) and one RRSIG over
 // it per signer (signer.h's SignRrset), valid from `inception` to `expiration`, as the bundle.
+// The general form, for keys of which only the public half is at hand (a KSR's ZSKs): a bundle
+// of the DNSKEY RDATAs `rdatas` (keyIdentifiers `names`), signed by `signers`, the RRSIGs valid
+// from `signature_inception` (which may precede the bundle's) to `expiration`.
+absl::StatusOr<SkrBundle> SignDnskeyBundle(const std::vector<std::string>& rdatas, const std::vector<std::string>& names,
+                                           const std::vector<SigningKey>& signers, std::string id,
+                                           absl::Time inception, absl::Time expiration, uint32_t dnskey_ttl,
+                                           absl::Time signature_inception);
 absl::StatusOr<SkrBundle> SignLabBundle(const LabKeySet& keys, std::string id, absl::Time inception,
                                         absl::Time expiration, uint32_t dnskey_ttl = 172800);
 
@@ -80,5 +87,14 @@ struct LabSkrOptions {
 // response policy matching it (validity, overlap = validity - slot, the keys' algorithm and
 // size), so that WriteSkrXml can write it and `skrtool lint` check it.
 absl::StatusOr<SignedKeyResponse> MakeLabSkr(const LabRolloverKeys& keys, const LabSkrOptions& options = {});
+
+// The general form (options.phases unused): one bundle per slot, of that slot's keys, id
+// "<slot>-<phase>"; the policy states `ksk_spec` and `zsk_spec`.
+struct LabSlot {
+  std::string phase;
+  LabKeySet keys;
+};
+absl::StatusOr<SignedKeyResponse> MakeLabSkr(const std::vector<LabSlot>& slots, const LabKeySpec& ksk_spec,
+                                             const LabKeySpec& zsk_spec, const LabSkrOptions& options);
 
 }  // namespace rootd::zone

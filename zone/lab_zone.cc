@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "zone/anchor_files.h"
 #include "zone/dnssec_wire.h"
 #include "zone/name.h"
-#include "zone/nsec_chain.h"
-#include "zone/record_text.h"
+#include "zone/root_signing.h"
 #include "zone/seeded_stream.h"
 #include "zone/signer.h"
 #include "zone/text.h"
@@ -287,24 +287,6 @@ absl::StatusOr<std::vector<SigningKey>> GivenOrGeneratedKeys(const std::vector<S
   return KeysFromSpecs(specs, seed, role);
 }
 
-// The zone's records in output order: the apex first (SOA leading), every RRset followed by
-// its signatures, then each TLD in canonical order followed by the glue below it.
-std::vector<Record> OutputOrder(const Zone& zone) {
-  std::vector<Record> out;
-  out.reserve(zone.records().size());
-  for (const Node& node : zone.nodes()) {
-    std::vector<const RRset*> sets;
-    for (const RRset& set : node.rrsets) sets.push_back(&set);
-    std::stable_partition(sets.begin(), sets.end(), [](const RRset* s) { return s->type == dns::kTypeSoa; });
-    for (const RRset* set : sets) {
-      for (const Record* r : set->records) out.push_back(*r);
-      for (const Record* r : set->signatures) out.push_back(*r);
-    }
-    for (const Record* r : node.orphan_signatures) out.push_back(*r);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<SigningKey> LabKeyFromSeed(uint64_t seed, LabKeyRole role, int number, const LabKeySpec& spec) {
@@ -395,57 +377,31 @@ std::vector<std::string> LabTldLabels(uint64_t seed, int count) {
   return out;
 }
 
-absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options) {
+absl::StatusOr<LabZoneContent> GenerateLabZoneContent(const LabZoneOptions& options) {
   if (options.tld_count < 1) return absl::InvalidArgumentError("tld_count must be at least 1");
-  LabZone lab;
-  lab.serial = options.serial != 0 ? options.serial : SerialFromDate(options.now);
-  const SignatureValidity validity = SignatureValidity::Between(options.inception.value_or(options.now - absl::Hours(1)),
-                                                                options.expiration.value_or(options.now + absl::Hours(24 * 14)));
-
-  absl::StatusOr<std::vector<SigningKey>> ksks =
-      GivenOrGeneratedKeys(options.ksks, options.ksk_specs, options.seed, LabKeyRole::kKsk);
-  if (!ksks.ok()) return ksks.status();
-  lab.ksks = *std::move(ksks);
-  absl::StatusOr<std::vector<SigningKey>> zsks =
-      GivenOrGeneratedKeys(options.zsks, options.zsk_specs, options.seed, LabKeyRole::kZsk);
-  if (!zsks.ok()) return zsks.status();
-  lab.zsks = *std::move(zsks);
-  if (lab.ksks.empty() || lab.zsks.empty()) return absl::InvalidArgumentError("need at least one KSK and one ZSK");
-
-  std::vector<Record> records;
+  LabZoneContent content;
+  content.serial = options.serial != 0 ? options.serial : SerialFromDate(options.now);
+  std::vector<Record>& records = content.records;
   // Apex.
   {
     std::string soa = Wire("a.root-servers.net") + Wire("nstld.verisign-grs.com");
-    Put32(soa, lab.serial);
+    Put32(soa, content.serial);
     for (uint32_t v : {1800u, 900u, 604800u, kSoaMinimum}) Put32(soa, v);
     records.push_back(MakeRecord(kRoot, dns::kTypeSoa, kSoaTtl, std::move(soa)));
     for (const RootServer& rs : kRootServers) {
       records.push_back(MakeRecord(kRoot, dns::kTypeNs, kApexNsTtl, Wire(Cat(rs.letter, ".root-servers.net"))));
     }
-    for (const std::vector<SigningKey>* keys : {&lab.ksks, &lab.zsks}) {
-      for (const SigningKey& k : *keys) records.push_back(MakeRecord(kRoot, dns::kTypeDnskey, kDnskeyTtl, k.dnskey_rdata()));
-    }
-    if (options.zonemd) {
-      // A placeholder with the final serial: it must be in place before the NSEC chain
-      // (its bitmap lists ZONEMD) and its digest excludes the ZONEMD RRset itself.
-      std::string zonemd;
-      Put32(zonemd, lab.serial);
-      zonemd += static_cast<char>(dns::kZonemdSchemeSimple);
-      zonemd += static_cast<char>(dns::kZonemdSha384);
-      zonemd += std::string(48, '\0');
-      records.push_back(MakeRecord(kRoot, dns::kTypeZonemd, kZonemdTtl, std::move(zonemd)));
-    }
   }
 
   // Delegations.
-  lab.tlds = LabTldLabels(options.seed, options.tld_count);
-  const std::set<std::string> tld_set(lab.tlds.begin(), lab.tlds.end());
+  content.tlds = LabTldLabels(options.seed, options.tld_count);
+  const std::set<std::string> tld_set(content.tlds.begin(), content.tlds.end());
   std::map<std::string, Glue> glue;  // dotted server name -> addresses
   for (const RootServer& rs : kRootServers) {
     glue[Cat(rs.letter, ".root-servers.net")] = Glue{ParseIpv4(rs.ipv4), ParseIpv6(rs.ipv6), kRootServerGlueTtl};
   }
   const std::string seed_bytes = SeedBytes(options.seed);
-  for (const std::string& tld : lab.tlds) {
+  for (const std::string& tld : content.tlds) {
     SeededStream s(seed_bytes, Cat("tld/", tld));
     const std::string owner = Wire(tld);
     for (const std::string& server : ChooseServers(tld, s)) {
@@ -479,67 +435,43 @@ absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options) {
     if (!g.ipv6.empty()) records.push_back(MakeRecord(owner, dns::kTypeAaaa, g.ttl, g.ipv6));
   }
 
-  // NSEC chain over the unsigned zone.
-  {
-    absl::StatusOr<Zone> unsigned_zone = Zone::FromRecords({"lab"}, records);
-    if (!unsigned_zone.ok()) return unsigned_zone.status();
-    std::vector<Record> nsec = BuildNsecChain(*unsigned_zone, kSoaMinimum);
-    records.insert(records.end(), std::make_move_iterator(nsec.begin()), std::make_move_iterator(nsec.end()));
-  }
+  return content;
+}
 
-  // Signatures over everything but ZONEMD, whose digest covers them.
-  ZoneSigningOptions signing;
-  signing.validity = validity;
-  signing.dnskey_signers = lab.ksks;
-  signing.zone_signers = lab.zsks;
-  signing.skip_types = {dns::kTypeZonemd};
+absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options) {
+  absl::StatusOr<LabZoneContent> content = GenerateLabZoneContent(options);
+  if (!content.ok()) return content.status();
+  LabZone lab;
+  lab.serial = content->serial;
+  lab.tlds = std::move(content->tlds);
+  absl::StatusOr<std::vector<SigningKey>> ksks =
+      GivenOrGeneratedKeys(options.ksks, options.ksk_specs, options.seed, LabKeyRole::kKsk);
+  if (!ksks.ok()) return ksks.status();
+  lab.ksks = *std::move(ksks);
+  absl::StatusOr<std::vector<SigningKey>> zsks =
+      GivenOrGeneratedKeys(options.zsks, options.zsk_specs, options.seed, LabKeyRole::kZsk);
+  if (!zsks.ok()) return zsks.status();
+  lab.zsks = *std::move(zsks);
+
+  RootSigningOptions signing;
+  signing.ksks = lab.ksks;
+  signing.zsks = lab.zsks;
+  signing.validity = SignatureValidity::Between(options.inception.value_or(options.now - absl::Hours(1)),
+                                                options.expiration.value_or(options.now + absl::Hours(24 * 14)));
+  signing.dnskey_ttl = kDnskeyTtl;
+  signing.zonemd_ttl = kZonemdTtl;
+  signing.zonemd = options.zonemd;
   signing.threads = options.signing_threads;
-  {
-    absl::StatusOr<Zone> zone = Zone::FromRecords({"lab"}, records);
-    if (!zone.ok()) return zone.status();
-    absl::StatusOr<std::vector<Record>> sigs = SignZone(*zone, signing);
-    if (!sigs.ok()) return sigs.status();
-    records.insert(records.end(), std::make_move_iterator(sigs->begin()), std::make_move_iterator(sigs->end()));
-  }
-
-  if (options.zonemd) {
-    auto zonemd = std::find_if(records.begin(), records.end(),
-                               [](const Record& r) { return r.type == dns::kTypeZonemd && r.owner == kRoot; });
-    {
-      absl::StatusOr<Zone> zone = Zone::FromRecords({"lab"}, records);
-      if (!zone.ok()) return zone.status();
-      absl::StatusOr<std::string> digest = ZonemdDigest(*zone, dns::kZonemdSha384);
-      if (!digest.ok()) return digest.status();
-      zonemd->rdata.replace(6, std::string::npos, *digest);
-    }
-    std::vector<Record> zonemd_sigs;
-    for (const SigningKey& key : lab.zsks) {
-      absl::StatusOr<Record> sig =
-          SignRrset(key, RrsetToSign{kRoot, dns::kTypeZonemd, dns::kClassIn, kZonemdTtl, {zonemd->rdata}}, validity);
-      if (!sig.ok()) return sig.status();
-      zonemd_sigs.push_back(*std::move(sig));
-    }
-    records.insert(records.end(), std::make_move_iterator(zonemd_sigs.begin()),
-                   std::make_move_iterator(zonemd_sigs.end()));
-  }
-
-  absl::StatusOr<Zone> final_zone = Zone::FromRecords({"lab"}, std::move(records));
-  if (!final_zone.ok()) return final_zone.status();
-  lab.records = OutputOrder(*final_zone);
-  lab.text = Cat("; Lab root zone generated by rootd from seed ", options.seed, ", serial ", lab.serial,
-                 ". Not the real root zone.\n");
-  lab.text.reserve(lab.records.size() * 200);
-  for (const Record& r : lab.records) {
-    lab.text += RecordToText(r);
-    lab.text += '\n';
-  }
-  for (const SigningKey& k : lab.ksks) {
-    if (k.is_revoked()) continue;
-    absl::StatusOr<std::string> ds = k.DsRdata(kRoot, dns::kDigestSha256);
-    if (!ds.ok()) return ds.status();
-    lab.trust_anchor_ds += RecordToText(MakeRecord(kRoot, dns::kTypeDs, kDsTtl, *ds)) + "\n";
-    lab.trust_anchor_dnskey += RecordToText(MakeRecord(kRoot, dns::kTypeDnskey, kDnskeyTtl, k.dnskey_rdata())) + "\n";
-  }
+  absl::StatusOr<std::vector<Record>> signed_records = SignRootZone(std::move(content->records), signing);
+  if (!signed_records.ok()) return signed_records.status();
+  lab.records = *std::move(signed_records);
+  lab.text = ZoneFileText(Cat("; Lab root zone generated by rootd from seed ", options.seed, ", serial ", lab.serial,
+                              ". Not the real root zone.\n"),
+                          lab.records);
+  absl::StatusOr<AnchorFiles> anchors = MakeAnchorFiles(lab.ksks, options.now);
+  if (!anchors.ok()) return anchors.status();
+  lab.trust_anchor_ds = std::move(anchors->ds);
+  lab.trust_anchor_dnskey = std::move(anchors->dnskey);
   return lab;
 }
 

@@ -60,6 +60,15 @@ struct LabZone {
 
 absl::StatusOr<LabZone> GenerateLabZone(const LabZoneOptions& options);
 
+// The generated zone before signing (root_signing.h's SignRootZone signs it): SOA, the apex NS,
+// the TLDs' NS and DS, and glue, from `options`' seed, tld_count, serial and now; keys unused.
+struct LabZoneContent {
+  uint32_t serial = 0;
+  std::vector<Record> records;
+  std::vector<std::string> tlds;  // canonical order
+};
+absl::StatusOr<LabZoneContent> GenerateLabZoneContent(const LabZoneOptions& options);
+
 enum class LabKeyRole : uint8_t { kKsk, kZsk };
 
 // The `number`th (1-based) KSK or ZSK derived from `seed`, as GenerateLabZone derives key i+1 of

@@ -1,17 +1,12 @@
 #include "zone/master_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "zone/file_io.h"
 #include "zone/master_lexer.h"
 #include "zone/name.h"
 #include "zone/rdata_text.h"
@@ -24,28 +19,6 @@ namespace {
 
 // Deep enough for any real layout, shallow enough to stop a runaway chain quickly.
 constexpr int kMaxIncludeDepth = 16;
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::NotFoundError(Cat("cannot open ", path, ": ", std::strerror(errno)));
-  std::string data;
-  struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int error = errno;
-      close(fd);
-      return absl::InternalError(Cat("cannot read ", path, ": ", std::strerror(error)));
-    }
-    data.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return data;
-}
 
 // The path with symbolic links and dot segments resolved, to recognise a file read twice.
 std::filesystem::path Canonical(const std::filesystem::path& path) {

@@ -24,6 +24,7 @@ inline constexpr uint16_t kTypeRrsig = 46;
 inline constexpr uint16_t kTypeNsec = 47;
 inline constexpr uint16_t kTypeDnskey = 48;
 inline constexpr uint16_t kTypeNsec3 = 50;
+inline constexpr uint16_t kTypeNsec3Param = 51;
 inline constexpr uint16_t kTypeZonemd = 63;
 inline constexpr uint16_t kTypeIpseckey = 45;
 inline constexpr uint16_t kTypeIxfr = 251;

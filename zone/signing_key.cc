@@ -99,13 +99,26 @@ absl::StatusOr<std::string> EcPublicKeyField(EVP_PKEY* pkey) {
   return std::string(reinterpret_cast<char*>(point) + 1, 64);
 }
 
+// RFC 8080 3: the 32-octet public key as it is.
+absl::StatusOr<std::string> Ed25519PublicKeyField(EVP_PKEY* pkey) {
+  std::string out(32, '\0');
+  size_t len = out.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(out.data()), &len) != 1 || len != 32) {
+    return OpenSslError("reading Ed25519 public key");
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> PublicKeyField(EVP_PKEY* pkey, uint8_t algorithm) {
+  if (algorithm == dns::kAlgEd25519) return Ed25519PublicKeyField(pkey);
   return algorithm == dns::kAlgRsaSha256 ? RsaPublicKeyField(pkey) : EcPublicKeyField(pkey);
 }
 
 absl::Status CheckAlgorithm(uint8_t algorithm) {
-  if (algorithm == dns::kAlgRsaSha256 || algorithm == dns::kAlgEcdsaP256) return absl::OkStatus();
-  return absl::InvalidArgumentError(Cat("unsupported DNSSEC algorithm ", int{algorithm}, " (8 and 13 are)"));
+  if (algorithm == dns::kAlgRsaSha256 || algorithm == dns::kAlgEcdsaP256 || algorithm == dns::kAlgEd25519) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(Cat("unsupported DNSSEC algorithm ", int{algorithm}, " (8, 13 and 15 are)"));
 }
 
 absl::StatusOr<std::shared_ptr<EVP_PKEY>> FromData(const char* type, OSSL_PARAM_BLD* bld) {
@@ -208,6 +221,16 @@ absl::StatusOr<std::shared_ptr<EVP_PKEY>> EcdsaP256FromSeed(SeededStream& stream
   return FromData("EC", bld.get());
 }
 
+// An Ed25519 private key is 32 octets from the stream as they are (RFC 8032 5.1.5).
+absl::StatusOr<std::shared_ptr<EVP_PKEY>> Ed25519FromSeed(SeededStream& stream) {
+  uint8_t bytes[32];
+  stream.Fill(bytes, sizeof bytes);
+  EVP_PKEY* raw = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes, sizeof bytes);
+  OPENSSL_cleanse(bytes, sizeof bytes);
+  if (raw == nullptr) return OpenSslError("building Ed25519 key");
+  return SharePkey(raw);
+}
+
 // DER ECDSA-Sig-Value to the fixed-width r | s of RFC 6605 4.
 absl::StatusOr<std::string> EcdsaDerToRaw(std::string_view der) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -245,7 +268,9 @@ SigningKey SigningKey::WithFlags(uint16_t flags) const {
 
 absl::StatusOr<SigningKey> SigningKey::Generate(uint8_t algorithm, uint16_t flags, int rsa_bits) {
   if (absl::Status s = CheckAlgorithm(algorithm); !s.ok()) return s;
-  EVP_PKEY* raw = algorithm == dns::kAlgRsaSha256 ? EVP_RSA_gen(static_cast<unsigned int>(rsa_bits)) : EVP_EC_gen("P-256");
+  EVP_PKEY* raw = algorithm == dns::kAlgRsaSha256 ? EVP_RSA_gen(static_cast<unsigned int>(rsa_bits))
+                  : algorithm == dns::kAlgEd25519 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                                                  : EVP_EC_gen("P-256");
   if (raw == nullptr) return OpenSslError("generating a key");
   std::shared_ptr<EVP_PKEY> pkey = SharePkey(raw);
   absl::StatusOr<std::string> pub = PublicKeyField(pkey.get(), algorithm);
@@ -259,8 +284,9 @@ absl::StatusOr<SigningKey> SigningKey::FromSeed(uint8_t algorithm, uint16_t flag
   // The algorithm and size are part of the stream label: an RSA and an ECDSA key from one
   // seed and label share nothing.
   SeededStream stream(seed, Cat("dnssec-key/", int{algorithm}, "/", rsa_bits, "/", label));
-  absl::StatusOr<std::shared_ptr<EVP_PKEY>> pkey =
-      algorithm == dns::kAlgRsaSha256 ? RsaFromSeed(stream, rsa_bits) : EcdsaP256FromSeed(stream);
+  absl::StatusOr<std::shared_ptr<EVP_PKEY>> pkey = algorithm == dns::kAlgRsaSha256 ? RsaFromSeed(stream, rsa_bits)
+                                                     : algorithm == dns::kAlgEd25519 ? Ed25519FromSeed(stream)
+                                                                                     : EcdsaP256FromSeed(stream);
   if (!pkey.ok()) return pkey.status();
   absl::StatusOr<std::string> pub = PublicKeyField(pkey->get(), algorithm);
   if (!pub.ok()) return pub.status();
@@ -277,8 +303,10 @@ absl::StatusOr<SigningKey> SigningKey::FromPem(std::string_view pem, uint16_t fl
     algorithm = dns::kAlgRsaSha256;
   } else if (EVP_PKEY_is_a(raw, "EC")) {
     algorithm = dns::kAlgEcdsaP256;  // EcPublicKeyField rejects other curves
+  } else if (EVP_PKEY_is_a(raw, "ED25519")) {
+    algorithm = dns::kAlgEd25519;
   } else {
-    return absl::InvalidArgumentError("PEM key is neither RSA nor EC");
+    return absl::InvalidArgumentError("PEM key is neither RSA, EC nor Ed25519");
   }
   absl::StatusOr<std::string> pub = PublicKeyField(raw, algorithm);
   if (!pub.ok()) return pub.status();
@@ -310,7 +338,9 @@ absl::StatusOr<std::string> SigningKey::Sign(std::string_view data) const {
   MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t len = 0;
   const auto* in = reinterpret_cast<const unsigned char*>(data.data());
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, pkey_.get()) != 1 ||
+  // Ed25519 hashes inside the scheme (PureEdDSA, RFC 8080 4): no digest is given.
+  const EVP_MD* md = algorithm_ == dns::kAlgEd25519 ? nullptr : EVP_sha256();
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, pkey_.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1) {
     return OpenSslError("starting a signature");
   }

@@ -1,6 +1,6 @@
 // A DNSSEC private key: its DNSKEY RDATA, key tag, DS, and signatures in DNSSEC wire form.
-// Supports RSA/SHA-256 (algorithm 8) and ECDSA P-256/SHA-256 (algorithm 13) through OpenSSL
-// EVP. Keys can be generated at random, derived deterministically from a seed (for labs and
+// Supports RSA/SHA-256 (algorithm 8), ECDSA P-256/SHA-256 (algorithm 13) and Ed25519
+// (algorithm 15) through OpenSSL EVP. Keys can be generated at random, derived deterministically from a seed (for labs and
 // tests that must reproduce a zone byte for byte), and kept as PKCS#8 PEM.
 #pragma once
 #include <cstdint>
@@ -27,7 +27,7 @@ class SigningKey {
   static absl::StatusOr<SigningKey> FromSeed(uint8_t algorithm, uint16_t flags, std::string_view seed,
                                              std::string_view label, int rsa_bits = 2048);
   // An unencrypted PKCS#8 PEM private key ("-----BEGIN PRIVATE KEY-----"). The algorithm is
-  // taken from the key: RSA gives 8, EC P-256 gives 13.
+  // taken from the key: RSA gives 8, EC P-256 gives 13, Ed25519 gives 15.
   static absl::StatusOr<SigningKey> FromPem(std::string_view pem, uint16_t flags);
 
   // Copies share the (immutable) OpenSSL key.
@@ -54,7 +54,8 @@ class SigningKey {
   absl::StatusOr<std::string> DsRdata(std::string_view owner, uint8_t digest_type) const;
 
   // The signature over `data` as it goes into RRSIG RDATA: RSASSA-PKCS1-v1_5 with SHA-256
-  // (deterministic), or ECDSA r|s, 32 octets each (RFC 6605 4; randomized by OpenSSL 3.0).
+  // (deterministic), ECDSA r|s, 32 octets each (RFC 6605 4; randomized by OpenSSL 3.0), or the
+  // 64-octet Ed25519 signature (RFC 8080 3; deterministic).
   absl::StatusOr<std::string> Sign(std::string_view data) const;
 
  private:

@@ -29,10 +29,25 @@ namespace {
 
 const std::string kRoot(1, '\0');
 
-// Both formats: a bundle must carry a DNSKEY RRset and its signature, or it cannot be served.
-absl::Status CheckBundleComplete(const SkrBundle& bundle) {
+// What is read: a response (SKR) or a request (KSR). Both formats name their parts after it.
+struct Kind {
+  bool request;
+  const char* xml_part;    // "Response" / "Request": <KSR>'s child, and the prefix of its policy and bundles
+  const char* other_part;  // the other one, refused with `refusal`
+  const char* refusal;
+  std::string_view knot_header;  // Knot's snapshot header
+  std::string_view other_knot_header;
+};
+constexpr Kind kResponse{false, "Response", "Request", "a KSR, not an SKR", ";; SignedKeyResponse 1.0 ",
+                         ";; KeySigningRequest 1.0 "};
+constexpr Kind kRequest{true, "Request", "Response", "an SKR, not a KSR", ";; KeySigningRequest 1.0 ",
+                        ";; SignedKeyResponse 1.0 "};
+
+// Both formats: a bundle must carry a DNSKEY RRset and (a response) its signature, or it cannot be
+// served. A request's signatures (IANA's proof that the ZSK holder has the keys) are optional.
+absl::Status CheckBundleComplete(const SkrBundle& bundle, const Kind& kind) {
   if (bundle.dnskeys.empty()) return absl::InvalidArgumentError("no DNSKEY");
-  if (bundle.signatures.empty()) return absl::InvalidArgumentError("no RRSIG over the DNSKEY RRset");
+  if (bundle.signatures.empty() && !kind.request) return absl::InvalidArgumentError("no RRSIG over the DNSKEY RRset");
   if (bundle.inception > bundle.expiration) {
     return absl::InvalidArgumentError(
         Cat("inception ", FormatUtc(bundle.inception), " after expiration ", FormatUtc(bundle.expiration)));
@@ -62,7 +77,7 @@ absl::StatusOr<std::string> KeyBytes(std::string_view text) {
 // The IANA XML reader: every error names the file, the line and the element.
 class XmlSkrReader {
  public:
-  explicit XmlSkrReader(std::string_view file) : file_(file) {}
+  XmlSkrReader(std::string_view file, const Kind& kind) : file_(file), kind_(kind) {}
 
   absl::StatusOr<SignedKeyResponse> Read(std::string_view text);
 
@@ -88,6 +103,7 @@ class XmlSkrReader {
   absl::Status Signature(const xmlNode* node, SkrBundle& bundle) const;
 
   std::string file_;
+  const Kind& kind_;
 };
 
 absl::StatusOr<const xmlNode*> XmlSkrReader::Child(const xmlNode* parent, const char* name) const {
@@ -145,13 +161,14 @@ absl::StatusOr<SignedKeyResponse> XmlSkrReader::Read(std::string_view text) {
   absl::StatusOr<uint32_t> serial = NumberAttribute(root, "serial", UINT32_MAX);
   if (!serial.ok()) return serial.status();
   skr.serial = *serial;
-  if (const xmlNode* request = ChildElement(root, "Request")) return Error(request, "a KSR, not an SKR");
-  absl::StatusOr<const xmlNode*> response = Child(root, "Response");
+  if (const xmlNode* other = ChildElement(root, kind_.other_part)) return Error(other, kind_.refusal);
+  absl::StatusOr<const xmlNode*> response = Child(root, kind_.xml_part);
   if (!response.ok()) return response.status();
 
-  absl::StatusOr<const xmlNode*> policy = Child(*response, "ResponsePolicy");
+  absl::StatusOr<const xmlNode*> policy = Child(*response, Cat(kind_.xml_part, "Policy").c_str());
   if (!policy.ok()) return policy.status();
   for (auto [name, out] : {std::pair{"KSK", &skr.ksk_policy}, std::pair{"ZSK", &skr.zsk_policy}}) {
+    if (kind_.request && std::string_view(name) == "KSK") continue;  // the KSK side's to state
     absl::StatusOr<const xmlNode*> node = Child(*policy, name);
     if (!node.ok()) return node.status();
     absl::StatusOr<SkrPolicy> p = Policy(*node);
@@ -159,13 +176,14 @@ absl::StatusOr<SignedKeyResponse> XmlSkrReader::Read(std::string_view text) {
     *out = *p;
   }
   skr.has_policy = true;
+  const std::string bundle_element = Cat(kind_.xml_part, "Bundle");
   for (const xmlNode* n = (*response)->children; n != nullptr; n = n->next) {
-    if (!IsElement(n, "ResponseBundle")) continue;
+    if (!IsElement(n, bundle_element.c_str())) continue;
     absl::StatusOr<SkrBundle> bundle = Bundle(n);
     if (!bundle.ok()) return bundle.status();
     skr.bundles.push_back(*std::move(bundle));
   }
-  if (skr.bundles.empty()) return Error(*response, "no <ResponseBundle>");
+  if (skr.bundles.empty()) return Error(*response, Cat("no <", bundle_element, ">"));
   return skr;
 }
 
@@ -217,7 +235,7 @@ absl::StatusOr<SkrBundle> XmlSkrReader::Bundle(const xmlNode* node) const {
                                                  : absl::OkStatus();
     if (!s.ok()) return s;
   }
-  if (absl::Status s = CheckBundleComplete(bundle); !s.ok()) return Error(node, s);
+  if (absl::Status s = CheckBundleComplete(bundle, kind_); !s.ok()) return Error(node, s);
   return bundle;
 }
 
@@ -302,17 +320,16 @@ absl::Status XmlSkrReader::Signature(const xmlNode* node, SkrBundle& bundle) con
 
 // Knot's snapshot header: ";; SignedKeyResponse 1.0 <unix time> (<ISO time>) =====". The file
 // ends with ";; SignedKeyResponse 1.0 generated at <ISO time> by Knot DNS <version>", which is
-// not a snapshot. A KSR has the same layout with "KeySigningRequest".
-constexpr std::string_view kKnotSkrHeader = ";; SignedKeyResponse 1.0 ";
-constexpr std::string_view kKnotKsrHeader = ";; KeySigningRequest 1.0 ";
+// not a snapshot. A KSR has the same layout with "KeySigningRequest" (Kind::knot_header).
 
 struct KnotSnapshot {
   uint32_t line = 0;
   absl::Time inception;
 };
 
-// The snapshot headers of `text` in order; a KSR and directives are refused, naming the line.
-absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, std::string_view file) {
+// The snapshot headers of `text` in order; the other kind and directives are refused, naming the line.
+absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, std::string_view file,
+                                                       const Kind& kind) {
   std::vector<KnotSnapshot> out;
   uint32_t line_no = 0;
   for (size_t pos = 0; pos < text.size();) {
@@ -321,11 +338,11 @@ absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, s
     const std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
-    if (line.starts_with(kKnotKsrHeader)) return SyntaxError(file, line_no, "a KSR, not an SKR");
+    if (line.starts_with(kind.other_knot_header)) return SyntaxError(file, line_no, kind.refusal);
     // keymgr writes none, and $INCLUDE would make the master-file reader open other files.
     if (line.starts_with('$')) return SyntaxError(file, line_no, "no directives ($INCLUDE, $ORIGIN, $TTL) in an SKR");
-    if (!line.starts_with(kKnotSkrHeader)) continue;
-    const std::string_view rest = line.substr(kKnotSkrHeader.size());
+    if (!line.starts_with(kind.knot_header)) continue;
+    const std::string_view rest = line.substr(kind.knot_header.size());
     if (rest.starts_with("generated at ")) continue;
     const std::string_view stamp = rest.substr(0, rest.find(' '));
     absl::StatusOr<uint32_t> seconds = ParseDecimal(stamp, UINT32_MAX, "snapshot time");
@@ -335,17 +352,11 @@ absl::StatusOr<std::vector<KnotSnapshot>> KnotSnapshots(std::string_view text, s
   return out;
 }
 
-}  // namespace
-
-absl::StatusOr<SignedKeyResponse> ParseSkrXml(std::string_view text, std::string_view file_name) {
-  return XmlSkrReader(file_name).Read(text);
-}
-
-absl::StatusOr<SignedKeyResponse> ParseKnotSkr(std::string_view text, std::string_view file_name) {
-  absl::StatusOr<std::vector<KnotSnapshot>> snapshots = KnotSnapshots(text, file_name);
+absl::StatusOr<SignedKeyResponse> ParseKnot(std::string_view text, std::string_view file_name, const Kind& kind) {
+  absl::StatusOr<std::vector<KnotSnapshot>> snapshots = KnotSnapshots(text, file_name, kind);
   if (!snapshots.ok()) return snapshots.status();
   if (snapshots->empty()) {
-    return absl::InvalidArgumentError(Cat(file_name, ": no \";; SignedKeyResponse 1.0 <time>\" snapshot header"));
+    return absl::InvalidArgumentError(Cat(file_name, ": no \"", kind.knot_header, "<time>\" snapshot header"));
   }
   absl::StatusOr<Zone> records = ReadMasterText(text, std::string(file_name));
   if (!records.ok()) return records.status();
@@ -393,24 +404,41 @@ absl::StatusOr<SignedKeyResponse> ParseKnotSkr(std::string_view text, std::strin
     }
   }
   for (const SkrBundle& bundle : skr.bundles) {
-    if (absl::Status s = CheckBundleComplete(bundle); !s.ok()) {
+    if (absl::Status s = CheckBundleComplete(bundle, kind); !s.ok()) {
       return SyntaxError(file_name, bundle.line, std::string(s.message()));
     }
   }
   return skr;
 }
 
-absl::StatusOr<SignedKeyResponse> ReadSkrFile(const std::string& path) {
+// Either format, told from the first octets.
+absl::StatusOr<SignedKeyResponse> ReadFile(const std::string& path, const Kind& kind) {
+  const char* what = kind.request ? "KSR" : "SKR";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(Cat("cannot open SKR file ", path));
+  if (!in) return absl::NotFoundError(Cat("cannot open ", what, " file ", path));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '<') return ParseSkrXml(text, path);
-  if (first != std::string::npos && text.compare(first, 2, ";;") == 0) return ParseKnotSkr(text, path);
-  return absl::InvalidArgumentError(Cat(path, ": neither IANA SKR XML nor a Knot SignedKeyResponse"));
+  if (first != std::string::npos && text[first] == '<') return XmlSkrReader(path, kind).Read(text);
+  if (first != std::string::npos && text.compare(first, 2, ";;") == 0) return ParseKnot(text, path, kind);
+  return absl::InvalidArgumentError(
+      Cat(path, ": neither IANA ", what, " XML nor a Knot ", kind.request ? "KeySigningRequest" : "SignedKeyResponse"));
 }
+
+}  // namespace
+
+absl::StatusOr<SignedKeyResponse> ParseSkrXml(std::string_view text, std::string_view file_name) {
+  return XmlSkrReader(file_name, kResponse).Read(text);
+}
+
+absl::StatusOr<SignedKeyResponse> ParseKnotSkr(std::string_view text, std::string_view file_name) {
+  return ParseKnot(text, file_name, kResponse);
+}
+
+absl::StatusOr<SignedKeyResponse> ReadSkrFile(const std::string& path) { return ReadFile(path, kResponse); }
+
+absl::StatusOr<SignedKeyResponse> ReadKsrFile(const std::string& path) { return ReadFile(path, kRequest); }
 
 absl::StatusOr<absl::Duration> ParseXsdDuration(std::string_view text) {
   const auto bad = [&](std::string_view why) {

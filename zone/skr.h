@@ -72,6 +72,11 @@ struct SignedKeyResponse {
 
 // Reads `path`, telling the format from its first non-blank octets ('<' for XML, ";;" for Knot).
 absl::StatusOr<SignedKeyResponse> ReadSkrFile(const std::string& path);
+// A Key Signing Request, the ZSK side's half of the exchange, in the same structure: IANA's
+// <KSR><Request> (<RequestPolicy> with a ZSK policy only, read into zsk_policy; <RequestBundle>s
+// whose signatures, by the ZSKs, are optional) or Knot's ";; KeySigningRequest 1.0" snapshots
+// (DNSKEY records only; each bundle's expiration is its inception). An SKR is refused.
+absl::StatusOr<SignedKeyResponse> ReadKsrFile(const std::string& path);
 absl::StatusOr<SignedKeyResponse> ParseSkrXml(std::string_view text, std::string_view file_name);
 absl::StatusOr<SignedKeyResponse> ParseKnotSkr(std::string_view text, std::string_view file_name);
 

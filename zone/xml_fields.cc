@@ -39,10 +39,11 @@ std::optional<std::string> Attribute(const xmlNode* node, const char* name) {
 absl::StatusOr<absl::Time> ParseXmlTime(std::string_view text) {
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
-    return absl::InvalidArgumentError(Cat("bad time '", text, "': ", err));
-  }
-  return t;
+  if (absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) return t;
+  // xsd:dateTime without a time zone, as the ceremonies' KSRs write bundle times: UTC.
+  std::string ignored;
+  if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S", std::string(text), absl::UTCTimeZone(), &t, &ignored)) return t;
+  return absl::InvalidArgumentError(Cat("bad time '", text, "': ", err));
 }
 
 absl::StatusOr<uint32_t> ParseDecimal(std::string_view text, uint32_t max, std::string_view what) {

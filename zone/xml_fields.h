@@ -19,7 +19,8 @@ const xmlNode* ChildElement(const xmlNode* parent, const char* name);
 // The element's text content without leading and trailing white space.
 std::string ElementText(const xmlNode* node);
 std::optional<std::string> Attribute(const xmlNode* node, const char* name);
-// An xsd:dateTime with its offset, RFC 3339: "2017-07-01T00:00:00+00:00".
+// An xsd:dateTime, RFC 3339 with its offset ("2017-07-01T00:00:00+00:00"), or without one as the
+// ceremonies' KSRs write bundle times ("2017-04-01T00:00:00"), which is UTC.
 absl::StatusOr<absl::Time> ParseXmlTime(std::string_view text);
 // A decimal number of at most `max`; `what` names it in the error ("bad KeyTag '12x'").
 absl::StatusOr<uint32_t> ParseDecimal(std::string_view text, uint32_t max, std::string_view what);

@@ -19,6 +19,7 @@
 
 #include "absl/time/time.h"
 #include "tests/run_command.h"
+#include "tests/server/knot_offline_conf.h"
 #include "tests/server/rootd_process.h"
 #include "tests/test_paths.h"
 #include "zone/dnssec_wire.h"
@@ -59,18 +60,6 @@ constexpr absl::Duration kIntoSnapshot = absl::Hours(1);
 
 // A point in time as RRSIG and ldns-verify-zone -t write it: YYYYMMDDhhmmss, UTC.
 std::string Compact(absl::Time t) { return absl::FormatTime("%Y%m%d%H%M%S", t, absl::UTCTimeZone()); }
-
-// A keymgr configuration for "." with its KASP database and PEM keys under `dir`. Both sides
-// of the exchange need `manual: on` and `offline-ksk: on` (tools.md). The RRSIG lifetime and
-// refresh set the snapshots sign-ksr makes: one every 7 days, each signed for 14; the DNSKEY
-// TTL is the root's (and the lab zone's) 172800.
-std::string KnotConf(const std::string& dir, const KnotAlgorithm& algorithm) {
-  return Cat("database:\n  storage: \"", dir, "\"\n", "keystore:\n  - id: pem\n    backend: pem\n    config: \"", dir,
-             "/keys\"\n", "policy:\n  - id: offline\n    keystore: pem\n    algorithm: ", algorithm.keymgr,
-             "\n    manual: on\n    offline-ksk: on\n    dnskey-ttl: 172800\n    zone-max-ttl: 518400\n",
-             "    rrsig-lifetime: 14d\n    rrsig-refresh: 7d\n", "template:\n  - id: default\n    storage: \"", dir,
-             "\"\n    dnssec-signing: on\n    dnssec-policy: offline\n", "zone:\n  - domain: .\n");
-}
 
 // keymgr's output split at white space.
 std::vector<std::string> Words(const std::string& text) {
@@ -134,7 +123,7 @@ class KnotInteropTest : public ::testing::TestWithParam<KnotAlgorithm> {
     const KnotAlgorithm& algorithm = GetParam();
     for (const char* side : {"zsk", "ksk"}) {
       ASSERT_EQ(mkdir(Cat(dir_, "/", side).c_str(), 0755), 0);
-      WriteFileText(Cat(dir_, "/", side, "/knot.conf"), KnotConf(Cat(dir_, "/", side), algorithm));
+      WriteFileText(Cat(dir_, "/", side, "/knot.conf"), KnotOfflineConf(Cat(dir_, "/", side), algorithm.keymgr));
     }
     // Active since before the KSR's start. The KSK needs its timers, or sign-ksr finds "no
     // keys for signing" (tools.md). `generate` prints the key's id, its PEM file's name.

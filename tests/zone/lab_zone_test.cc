@@ -281,7 +281,7 @@ TEST(LabZone, KeptKeysAreUsedAndOptionsAreChecked) {
   bad.tld_count = 0;
   EXPECT_FALSE(GenerateLabZone(bad).ok());
   bad.tld_count = 5;
-  bad.ksk_specs = {LabKeySpec{dns::kAlgEd25519}};
+  bad.ksk_specs = {LabKeySpec{dns::kAlgRsaSha512}};
   EXPECT_FALSE(GenerateLabZone(bad).ok());
 }
 

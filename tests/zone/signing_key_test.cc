@@ -130,6 +130,22 @@ TEST(SigningKey, EcdsaP256KeyShape) {
   EXPECT_EQ(a.Sign("data").value().size(), 64u);
 }
 
+TEST(SigningKey, Ed25519KeyShapeAndPemRoundTrip) {
+  const SigningKey a = SeededKey(dns::kAlgEd25519, kKskFlags, "ed", "ksk");
+  EXPECT_EQ(a.dnskey_rdata(), SeededKey(dns::kAlgEd25519, kKskFlags, "ed", "ksk").dnskey_rdata());
+  EXPECT_EQ(a.dnskey_rdata().size(), 4u + 32);  // RFC 8080 3
+  // Deterministic (RFC 8032), 64 octets.
+  EXPECT_EQ(a.Sign("data").value().size(), 64u);
+  EXPECT_EQ(a.Sign("data").value(), a.Sign("data").value());
+  absl::StatusOr<SigningKey> back = SigningKey::FromPem(a.ToPem().value(), kKskFlags);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->algorithm(), dns::kAlgEd25519);
+  EXPECT_EQ(back->dnskey_rdata(), a.dnskey_rdata());
+  absl::StatusOr<SigningKey> fresh = SigningKey::Generate(dns::kAlgEd25519, kZskFlags);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_NE(fresh->dnskey_rdata().substr(4), a.dnskey_rdata().substr(4));
+}
+
 TEST(SigningKey, RandomKeysDiffer) {
   absl::StatusOr<SigningKey> a = SigningKey::Generate(dns::kAlgEcdsaP256, kZskFlags);
   absl::StatusOr<SigningKey> b = SigningKey::Generate(dns::kAlgEcdsaP256, kZskFlags);
