@@ -107,7 +107,7 @@ void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, Lcore
   }
   const zone::ZoneImage& image = *x.reader->Current();
   x.engine->AnswerBurst(image, b.answers, queries);
-  const uint64_t image_key = image.identity().StatsKey();
+  x.stats->RecordBurst(b.answers, queries, image.identity().StatsKey());
   const size_t configured_limit = x.engine->config().max_udp_payload;
 
   ReplyOptions reply_options;
@@ -118,7 +118,6 @@ void HandlePortBurst(const LcoreContext& x, rte_mbuf** rx, uint16_t count, Lcore
   for (uint16_t i = 0; i < queries; ++i) {
     rte_mbuf* m = b.queries[i];
     const server::BurstQuery& q = b.answers[i];
-    x.stats->Record(q.request, q.info, image_key);
     if (q.response_size == 0) {
       b.dropped[dropped++] = m;
       continue;

@@ -1,16 +1,15 @@
 #include "server/daily_traffic.h"
 
 #include <cstring>
+#include <thread>
 
 #include "absl/time/time.h"
 
-#include "server/stats.h"
 
 namespace rootd::server {
 
 namespace {
 constexpr auto kRelaxed = std::memory_order_relaxed;
-
 
 template <size_t N>
 void ClearAll(std::atomic<uint64_t> (&counters)[N]) {
@@ -22,15 +21,64 @@ std::string DayText(int32_t day, const char* format) {
   return absl::FormatTime(format, absl::FromUnixSeconds(int64_t{day} * 86400), absl::UTCTimeZone());
 }
 
-void DailySlot::Clear(int32_t new_day) {
-  day.store(-1, kRelaxed);  // readers skip it while it is cleared
+void TrafficCounts::Add(const TrafficCounts& other) {
   for (int t = 0; t < 2; ++t) {
-    ClearAll(queries[t]);
-    ClearAll(responses[t]);
-    ClearAll(request_sizes[t]);
-    ClearAll(response_sizes[t]);
+    for (int f = 0; f < 2; ++f) {
+      queries[t][f] += other.queries[t][f];
+      responses[t][f] += other.responses[t][f];
+    }
+    for (int b = 0; b < kRequestSizeBuckets; ++b) request_sizes[t][b] += other.request_sizes[t][b];
+    for (int b = 0; b < kResponseSizeBuckets; ++b) response_sizes[t][b] += other.response_sizes[t][b];
+  }
+  for (int r = 0; r < kRcodeSlots; ++r) rcodes[r] += other.rcodes[r];
+}
+
+uint64_t TrafficCounts::TotalQueries() const { return queries[0][0] + queries[0][1] + queries[1][0] + queries[1][1]; }
+uint64_t TrafficCounts::TotalResponses() const {
+  return responses[0][0] + responses[0][1] + responses[1][0] + responses[1][1];
+}
+
+void TrafficCounters::AddTo(TrafficCounts* totals) const {
+  for (int t = 0; t < 2; ++t) {
+    for (int f = 0; f < 2; ++f) {
+      for (int b = 0; b < kRequestSizeBuckets; ++b) {
+        const uint64_t n = request_sizes[t][f][b].load(kRelaxed);
+        totals->queries[t][f] += n;
+        totals->request_sizes[t][b] += n;
+      }
+      for (int b = 0; b < kResponseSizeBuckets; ++b) {
+        const uint64_t n = response_sizes[t][f][b].load(kRelaxed);
+        totals->responses[t][f] += n;
+        totals->response_sizes[t][b] += n;
+      }
+    }
+  }
+  for (int r = 0; r < kRcodeSlots; ++r) totals->rcodes[r] += rcodes[r].load(kRelaxed);
+}
+
+void TrafficCounters::Add(const TrafficCounters& other) {
+  for (int t = 0; t < 2; ++t) {
+    for (int f = 0; f < 2; ++f) {
+      for (int b = 0; b < kRequestSizeBuckets; ++b) Bump(request_sizes[t][f][b], other.request_sizes[t][f][b].load(kRelaxed));
+      for (int b = 0; b < kResponseSizeBuckets; ++b) Bump(response_sizes[t][f][b], other.response_sizes[t][f][b].load(kRelaxed));
+    }
+  }
+  for (int r = 0; r < kRcodeSlots; ++r) Bump(rcodes[r], other.rcodes[r].load(kRelaxed));
+}
+
+void TrafficCounters::Clear() {
+  for (int t = 0; t < 2; ++t) {
+    for (int f = 0; f < 2; ++f) {
+      ClearAll(request_sizes[t][f]);
+      ClearAll(response_sizes[t][f]);
+    }
   }
   ClearAll(rcodes);
+}
+
+void DailySlot::Clear(int32_t new_day) {
+  day.store(-1, kRelaxed);  // readers skip it while it is cleared
+  traffic.Clear();
   for (DailySources& s : sources) s.Clear();
   day.store(new_day, std::memory_order_release);
 }
@@ -39,30 +87,29 @@ DailyTraffic::DailyTraffic(const uint8_t* source_key) : slots_(new DailySlot[2])
   std::memcpy(key_, source_key, sizeof key_);
 }
 
-void DailyTraffic::Record(int32_t day, const Request& request, const QueryInfo& info) {
-  DailySlot& slot = slots_[day & 1];
-  if (slot.day.load(kRelaxed) != day) slot.Clear(day);
-  const int t = request.transport == Transport::kTcp ? 1 : 0;
-  const int f = request.client_address_size == 16 ? 1 : 0;
-  Bump(slot.queries[t][f]);
-  Bump(slot.request_sizes[t][std::min<int>(info.query_size / 16, kRequestSizeBuckets - 1)]);
-  if (!info.dropped) {
-    Bump(slot.responses[t][f]);
-    Bump(slot.response_sizes[t][std::min<int>(info.response_size / 16, kResponseSizeBuckets - 1)]);
-    Bump(slot.rcodes[info.rcode < kRcodeSlots - 1 ? info.rcode : kRcodeSlots - 1]);
-  }
-  if (request.client_address == nullptr) return;
-  if (f == 0) {
-    uint32_t v4;
-    std::memcpy(&v4, request.client_address, 4);
-    slot.sources[0].Add(Mix64(v4 ^ key_[0]));
-  } else {
-    uint64_t prefix, host;
-    std::memcpy(&prefix, request.client_address, 8);
-    std::memcpy(&host, request.client_address + 8, 8);
-    const uint64_t prefix_hash = Mix64(prefix ^ key_[0]);
-    slot.sources[1].Add(Mix64(prefix_hash ^ host ^ key_[1]));
-    slot.sources[2].Add(prefix_hash);
+// A sequence lock (Boehm, "Can seqlocks get along with programming language memory models?",
+// 2012): the odd count is visible before any of the stores that follow the release fence.
+void DailyTraffic::TurnOver(DailySlot& slot, int32_t day) {
+  const uint32_t sequence = turnovers_.load(kRelaxed);
+  turnovers_.store(sequence + 1, kRelaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  retired_.Add(slot.traffic);
+  slot.Clear(day);
+  turnovers_.store(sequence + 2, std::memory_order_release);
+}
+
+void DailyTraffic::AddTotals(TrafficCounts* totals) const {
+  for (;;) {
+    const uint32_t sequence = turnovers_.load(std::memory_order_acquire);
+    TrafficCounts counts;
+    retired_.AddTo(&counts);
+    for (int i = 0; i < 2; ++i) slots_[i].traffic.AddTo(&counts);  // an unused slot holds zeros
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (sequence % 2 == 0 && turnovers_.load(kRelaxed) == sequence) {
+      totals->Add(counts);
+      return;
+    }
+    std::this_thread::yield();  // the worker is turning a slot over: a few microseconds
   }
 }
 
@@ -74,15 +121,7 @@ DailyTotals DailyTraffic::Sum(const std::vector<const DailyTraffic*>& workers, i
     const DailySlot& slot = worker->slots_[day & 1];
     if (slot.day.load(std::memory_order_acquire) != day) continue;
     totals.seen = true;
-    for (int t = 0; t < 2; ++t) {
-      for (int f = 0; f < 2; ++f) {
-        totals.queries[t][f] += slot.queries[t][f].load(kRelaxed);
-        totals.responses[t][f] += slot.responses[t][f].load(kRelaxed);
-      }
-      for (int b = 0; b < kRequestSizeBuckets; ++b) totals.request_sizes[t][b] += slot.request_sizes[t][b].load(kRelaxed);
-      for (int b = 0; b < kResponseSizeBuckets; ++b) totals.response_sizes[t][b] += slot.response_sizes[t][b].load(kRelaxed);
-    }
-    for (int r = 0; r < kRcodeSlots; ++r) totals.rcodes[r] += slot.rcodes[r].load(kRelaxed);
+    slot.traffic.AddTo(&totals);
     for (int s = 0; s < 3; ++s) slot.sources[s].MaxInto(&merged[s]);
   }
   for (int s = 0; s < 3; ++s) totals.sources[s] = totals.seen ? DailySources::Estimate(merged[s]) : 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
 
 #include "server/json_writer.h"
 #include "server/siphash.h"
@@ -41,7 +42,7 @@ const char* const DataplaneCounters::kFrameReasonNames[kReasons] = {
     "bad_source_port",  "bad_source_address", "bad_ip_header"};
 
 template <int kSlots>
-void KeyCounter<kSlots>::Add(uint64_t key) {
+void KeyCounter<kSlots>::Add(uint64_t key, uint64_t count) {
   const uint64_t stored = key + 1;  // 0 marks a free slot
   for (int probe = 0; probe < kSlots; ++probe) {
     Entry& entry = entries_[(key + probe) % kSlots];
@@ -51,11 +52,11 @@ void KeyCounter<kSlots>::Add(uint64_t key) {
       held = stored;
     }
     if (held == stored) {
-      Bump(entry.count);
+      Bump(entry.count, count);
       return;
     }
   }
-  Bump(overflow_);
+  Bump(overflow_, count);
 }
 
 template <int kSlots>
@@ -85,37 +86,63 @@ int32_t WorkerStats::Day(uint32_t now) {
 }
 
 void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t image_key) {
-  const int32_t day = Day(request.now);
-  daily.Record(day, request, info);
-  const int t = request.transport == Transport::kTcp ? 1 : 0;
-  const int f = request.client_address_size == 16 ? 1 : 0;
-  Bump(queries[t][f]);
-  Bump(query_bytes[t], info.query_size);
-  if (info.dropped) {
-    Bump(dropped);
-    return;
+  RecordRun(1, [&](size_t) { return std::tie(request, info); }, image_key);
+}
+
+void WorkerStats::RecordBurst(const BurstQuery* queries, size_t count, uint64_t image_key) {
+  RecordRun(count, [queries](size_t i) { return std::tie(queries[i].request, queries[i].info); }, image_key);
+}
+
+// What can be summed over a run is summed in registers and stored once: the per-query cost is
+// the day's slot (RSSAC002) and the few branches below.
+template <class QueryAt>
+void WorkerStats::RecordRun(size_t count, QueryAt query_at, uint64_t image_key) {
+  uint64_t run_query_bytes[2] = {}, run_response_bytes[2] = {};
+  uint64_t run_truncated = 0, run_edns = 0, run_dnssec_ok = 0, run_answered = 0;
+  int32_t day = -1;
+  DailySlot* slot = nullptr;  // the day's, looked up again only when the second changes
+  uint32_t slot_second = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const auto [request, info] = query_at(i);
+    if (slot == nullptr || request.now != slot_second) [[unlikely]] {
+      slot_second = request.now;
+      day = Day(request.now);
+      slot = &daily.SlotFor(day);
+    }
+    daily.Count(*slot, request, info);
+    const int t = request.transport == Transport::kTcp ? 1 : 0;
+    run_query_bytes[t] += info.query_size;
+    if (info.dropped) continue;
+    ++run_answered;
+    run_response_bytes[t] += info.response_size;
+    run_truncated += info.truncated;
+    run_edns += info.edns;
+    run_dnssec_ok += info.dnssec_ok;
+    if (info.qtype == dns::kTypeDnskey) {
+      int bucket = 0;
+      while (bucket < kDnskeySizeBuckets - 1 && info.response_size > kDnskeySizeBounds[bucket]) ++bucket;
+      Bump(dnskey_responses[bucket]);
+      Bump(dnskey_response_bytes, info.response_size);
+    }
+    if ((info.ta_query_tag_count | info.edns_key_tag_count) != 0) [[unlikely]] {
+      if (info.ta_query_tag_count > 0) {
+        Bump(ta_queries);
+        RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, day, request, image_key);
+      }
+      if (info.edns_key_tag_count > 0) {
+        Bump(edns_key_tag_queries);
+        RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, day, request, image_key);
+      }
+    }
   }
-  Bump(responses[t][f]);
-  Bump(response_bytes[t], info.response_size);
-  Bump(rcodes[info.rcode < 23 ? info.rcode : 23]);
-  if (info.truncated) Bump(truncated);
-  if (info.qtype == dns::kTypeDnskey) {
-    int bucket = 0;
-    while (bucket < kDnskeySizeBuckets - 1 && info.response_size > kDnskeySizeBounds[bucket]) ++bucket;
-    Bump(dnskey_responses[bucket]);
-    Bump(dnskey_response_bytes, info.response_size);
+  for (int t = 0; t < 2; ++t) {
+    if (run_query_bytes[t] != 0) Bump(query_bytes[t], run_query_bytes[t]);
+    if (run_response_bytes[t] != 0) Bump(response_bytes[t], run_response_bytes[t]);
   }
-  if (info.edns) Bump(edns);
-  if (info.dnssec_ok) Bump(dnssec_ok);
-  answered_by_image.Add(image_key);
-  if (info.ta_query_tag_count > 0) {
-    Bump(ta_queries);
-    RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, day, request, image_key);
-  }
-  if (info.edns_key_tag_count > 0) {
-    Bump(edns_key_tag_queries);
-    RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, day, request, image_key);
-  }
+  if (run_truncated != 0) Bump(truncated, run_truncated);
+  if (run_edns != 0) Bump(edns, run_edns);
+  if (run_dnssec_ok != 0) Bump(dnssec_ok, run_dnssec_ok);
+  if (run_answered != 0) answered_by_image.Add(image_key, run_answered);
 }
 
 // Off the common path: only queries that carry a signal pay for the clock and the hash.
@@ -154,19 +181,14 @@ StatsSnapshot StatsRegistry::Snapshot() const {
   std::vector<const TaSignalCounter*> signal_counters;
   for (const auto& w : workers_) {
     signal_counters.push_back(&w->ta_signals);
-    uint64_t worker_total = 0;
-    for (const auto& by_family : w->queries) worker_total += by_family[0].load(kRelaxed) + by_family[1].load(kRelaxed);
-    s.worker_queries.push_back(worker_total);
+    TrafficCounts traffic;
+    w->daily.AddTotals(&traffic);
+    s.worker_queries.push_back(traffic.TotalQueries());
+    s.Add(traffic);
     for (int t = 0; t < 2; ++t) {
-      for (int f = 0; f < 2; ++f) {
-        s.queries[t][f] += w->queries[t][f].load(kRelaxed);
-        s.responses[t][f] += w->responses[t][f].load(kRelaxed);
-      }
       s.query_bytes[t] += w->query_bytes[t].load(kRelaxed);
       s.response_bytes[t] += w->response_bytes[t].load(kRelaxed);
     }
-    s.dropped += w->dropped.load(kRelaxed);
-    for (int r = 0; r < 24; ++r) s.rcodes[r] += w->rcodes[r].load(kRelaxed);
     s.truncated += w->truncated.load(kRelaxed);
     for (int b = 0; b < WorkerStats::kDnskeySizeBuckets; ++b) s.dnskey_responses[b] += w->dnskey_responses[b].load(kRelaxed);
     s.dnskey_response_bytes += w->dnskey_response_bytes.load(kRelaxed);
@@ -193,6 +215,7 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     }
   }
   s.ta_signals = TaSignalCounter::Merge(signal_counters);
+  s.dropped = s.TotalQueries() - s.TotalResponses();
   return s;
 }
 
@@ -216,10 +239,6 @@ int32_t StatsRegistry::Today() const { return DayOf(signal_context_.clock, absl:
 
 uint64_t StatsSnapshot::SignalOverflow() const { return ta_signals.overflow.queries[0] + ta_signals.overflow.queries[1]; }
 
-uint64_t StatsSnapshot::TotalQueries() const { return queries[0][0] + queries[0][1] + queries[1][0] + queries[1][1]; }
-uint64_t StatsSnapshot::TotalResponses() const {
-  return responses[0][0] + responses[0][1] + responses[1][0] + responses[1][1];
-}
 
 std::string StatsSnapshot::ToText() const {
   auto line = [](std::string_view name, auto value) {
@@ -231,7 +250,7 @@ std::string StatsSnapshot::ToText() const {
   out += line("  tcp ipv4", queries[1][0]) + line("  tcp ipv6", queries[1][1]);
   out += line("responses", TotalResponses());
   out += line("dropped", dropped);
-  for (int r = 0; r < 24; ++r) {
+  for (int r = 0; r < kRcodeSlots; ++r) {
     if (rcodes[r] != 0) out += line(Cat("rcode ", RcodeText(r)), rcodes[r]);
   }
   out += line("truncated (TC)", truncated) + line("edns", edns) + line("dnssec ok (DO)", dnssec_ok);
@@ -268,7 +287,7 @@ void StatsSnapshot::WriteJsonFields(JsonWriter& json) const {
   json.Key("queries_tcp_ipv4").Number(queries[1][0]).Key("queries_tcp_ipv6").Number(queries[1][1]);
   json.Key("responses").Number(TotalResponses()).Key("dropped").Number(dropped);
   json.Key("rcodes").BeginObject();
-  for (int r = 0; r < 24; ++r) {
+  for (int r = 0; r < kRcodeSlots; ++r) {
     if (rcodes[r] != 0) json.Key(RcodeText(r)).Number(rcodes[r]);
   }
   json.EndObject();

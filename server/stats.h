@@ -1,8 +1,10 @@
 // Query statistics: the one path every transport reports through. Each worker owns one
 // WorkerStats (cache-line aligned, single writer, relaxed atomics so that the control thread
-// may read while workers count) and calls Record() once per query it handled; readers merge
-// every worker's counters into a StatsSnapshot on demand. No lock and no shared cache line is
-// written per query.
+// may read while workers count) and hands it every query it handled, a burst at a time
+// (RecordBurst) or one (Record); readers merge every worker's counters into a StatsSnapshot on
+// demand. No lock and no shared cache line is written per query, and each query is counted
+// once: queries, responses and RCODEs in its day's RSSAC002 slot (daily_traffic.h), whose
+// running totals the snapshot reads; the rest once per burst where it can be summed first.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -25,7 +27,7 @@ namespace rootd::server {
 template <int kSlots>
 class KeyCounter {
  public:
-  void Add(uint64_t key);
+  void Add(uint64_t key, uint64_t count);
   void AddTo(std::map<uint64_t, uint64_t>* totals, uint64_t* overflow) const;
 
  private:
@@ -73,21 +75,21 @@ struct alignas(64) WorkerStats {
   // address and family, query size), what the engine did (QueryInfo: rcode, flags, sizes,
   // RFC 8145 signals) and which image answered (its ImageIdentity::StatsKey()).
   void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
+  // The queries of a burst Engine::AnswerBurst answered from one image.
+  void RecordBurst(const BurstQuery* queries, size_t count, uint64_t image_key);
 
   explicit WorkerStats(const SignalContext& signals)
       : signal_context(signals), ta_signals(signals.limits), daily(signals.source_key) {}
+  template <class QueryAt>
+  void RecordRun(size_t count, QueryAt query_at, uint64_t image_key);
   void RecordSignal(SignalKind kind, const uint16_t* tags, int count, int32_t day, const Request& request,
                     uint64_t image_key);
   // The day of rootd's clock at `request.now`, worked out once per second of it.
   int32_t Day(uint32_t now);
 
-  // [transport][family]
-  std::atomic<uint64_t> queries[2][2] = {};
-  std::atomic<uint64_t> responses[2][2] = {};
+  // Queries, responses and RCODEs: `daily` (AddTotals).
   std::atomic<uint64_t> query_bytes[2] = {};     // [transport]
   std::atomic<uint64_t> response_bytes[2] = {};  // [transport]
-  std::atomic<uint64_t> dropped = 0;
-  std::atomic<uint64_t> rcodes[24] = {};  // index 23: anything above 22
   std::atomic<uint64_t> truncated = 0;
   // DNSKEY responses by size, the rollover watch: what fits 512 octets, the 1232 of DNS Flag
   // Day, a 1452-octet Ethernet path, 4096, and larger (TCP only).
@@ -117,19 +119,10 @@ struct alignas(64) WorkerStats {
   DataplaneCounters dataplane;
 };
 
-// A counter of one worker, bumped by that worker only: a load and a store, no locked
-// instruction on the query path.
-inline void Bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
-  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
-
-// Totals over all workers.
-struct StatsSnapshot {
-  uint64_t queries[2][2] = {};
-  uint64_t responses[2][2] = {};
+// Totals over all workers (queries, responses and RCODEs: TrafficCounts).
+struct StatsSnapshot : TrafficCounts {
   uint64_t query_bytes[2] = {}, response_bytes[2] = {};
-  uint64_t dropped = 0;
-  uint64_t rcodes[24] = {};
+  uint64_t dropped = 0;  // queries not answered
   uint64_t truncated = 0, edns = 0, dnssec_ok = 0;
   uint64_t dnskey_responses[WorkerStats::kDnskeySizeBuckets] = {};  // by size, as WorkerStats
   uint64_t dnskey_response_bytes = 0;
@@ -144,8 +137,6 @@ struct StatsSnapshot {
   uint64_t dp_rx = 0, dp_tx = 0, dp_tx_dropped = 0, dp_to_kernel = 0, dp_from_kernel = 0, dp_truncated_to_fit = 0;
   uint64_t dp_frames[DataplaneCounters::kReasons] = {};
 
-  uint64_t TotalQueries() const;
-  uint64_t TotalResponses() const;
   uint64_t SignalOverflow() const;  // signals in the overflow bucket
   std::string ToText() const;
   std::string ToJson() const;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "server/stats.h"
+#include "server/worker_counter.h"
 
 namespace rootd::server {
 

@@ -173,11 +173,10 @@ void UdpService::Run(Worker* w) {
           query.out_capacity = w->out_size;
         }
         engine.AnswerBurst(image, w->burst, received);
-        const uint64_t image_key = image.identity().StatsKey();
+        w->stats->RecordBurst(w->burst, received, image.identity().StatsKey());
         int to_send = 0;
         for (int i = 0; i < received; ++i) {
           const BurstQuery& query = w->burst[i];
-          w->stats->Record(query.request, query.info, image_key);
           if (query.response_size == 0) continue;
           w->out_iov[to_send] = {query.out, query.response_size};
           w->out_msgs[to_send].msg_hdr = {};

@@ -1,16 +1,21 @@
-// The DPDK dataplane live, with real clients: rootd's port is net_af_packet on one end of a
-// veth pair whose other end is in a network namespace made here, its exception port a TAP.
-// From the namespace, dig gets UDP answers from the dataplane, ping is answered by the kernel
-// through the TAP (ARP too), dig +tcp reaches rootd's TCP service through the TAP, and an
-// answer over the client's EDNS size comes back TC and dig's retry over TCP gets it whole.
-// Then the checksum offloads, on a TAP port whose kernel side is the client's interface.
-// Needs root, iproute2, ethtool, dig and ping; skipped otherwise. Every command is bounded in
-// time, and the namespace (and with it the veth pair) is deleted whatever happens.
+// The DPDK dataplane live, with real clients: rootd's port is a kernel-interface PMD
+// (net_af_packet, net_af_xdp) on one end of a veth pair whose other end is in a network
+// namespace made here, its exception port a TAP. From the namespace, dig and kdig get UDP
+// answers from the dataplane, ARP and ND resolve the server to the port's MAC and ping is
+// answered, both by the kernel through the TAP, dig +tcp reaches rootd's TCP service through
+// the TAP, an answer over the client's EDNS size comes back TC and dig's retry over TCP gets
+// it whole, and dnsperf at a modest fixed rate loses nothing; every query and echo is answered
+// once (af_packet leaves the kernel a copy of each frame: see KeepKernelIpOffHost). Then the
+// checksum offloads, on a TAP port whose kernel side is the client's interface.
+// Needs root, iproute2, ethtool, dig, kdig, dnsperf and ping; skipped otherwise. Every command
+// is bounded in time, and the namespace (and with it the veth pair) is deleted whatever happens.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -22,6 +27,7 @@ namespace rootd::dataplane::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using rootd::testing::RunCommand;
 
 // TEST-NET-3 (RFC 5737) and a documentation prefix: TEST-NET-1 may be the machine's own.
@@ -59,6 +65,15 @@ class ClientNamespace {
            // Or the client's UDP checksums arrive unfinished (veth offload) and are dropped as bad.
            In("ethtool -K " + client_ + " tx off");
   }
+  // af_packet copies the frames it reads and the kernel still gets them: its IP must stay off
+  // host(), or it takes each query to the server's address (the TAP's, so its own) as well and
+  // answers it through rootd's wildcard socket, a second answer (ping a second reply). Strict
+  // reverse-path filtering drops IPv4 there (the client is routed through the TAP; the stricter
+  // of this and `all` applies), IPv6 is off there, and ARP is answered only through the TAP.
+  bool KeepKernelIpOffHost() const {
+    return Run("sysctl -qw net.ipv4.conf." + host_ + ".rp_filter=1 net.ipv4.conf." + host_ +
+               ".arp_ignore=1 net.ipv6.conf." + host_ + ".disable_ipv6=1");
+  }
   // Moves `interface` (rootd's TAP port) into the namespace as the client's interface, with a
   // MAC of its own (a TAP's kernel side starts with the port's).
   bool TakeInterface(const std::string& interface) {
@@ -67,6 +82,7 @@ class ClientNamespace {
   }
   bool ok() const { return ok_; }
   const std::string& host() const { return host_; }
+  const std::string& client() const { return client_; }
   const std::string& tap() const { return tap_; }
   // Runs `command` in the namespace; its output.
   std::string Exec(const std::string& command) const {
@@ -100,7 +116,7 @@ bool ConfigureExceptionTap(const std::string& tap) {
 
 std::string SkipReason() {
   if (geteuid() != 0) return "needs root (network namespaces, af_packet, TAP)";
-  for (const char* tool : {"ip", "ethtool", "dig", "ping"}) {
+  for (const char* tool : {"ip", "ethtool", "dig", "kdig", "dnsperf", "ping"}) {
     if (!Have(tool)) return std::string("needs ") + tool;
   }
   if (!std::filesystem::exists(Zones() + "/root.zone")) return "no shared data (the real root zone)";
@@ -116,38 +132,82 @@ std::vector<std::string> RootdArgs(const std::string& eal, const std::string& po
 
 const char kSoa[] = "a.root-servers.net. nstld.verisign-grs.com. 2017082100";
 
-TEST(DpdkVethTest, DigPingAndTcpRetryFromANamespace) {
+// The poll-mode drivers that put a kernel interface under DPDK: each test runs on both.
+std::string PmdName(const ::testing::TestParamInfo<std::string>& info) { return info.param.substr(4); }
+
+class DpdkVethTest : public ::testing::TestWithParam<std::string> {};
+
+// A count rootd's or dnsperf's text output gives after `label` (spaces, then digits); -1 if absent.
+int64_t CountAfter(const std::string& text, const std::string& label) {
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex(label + " +([0-9]+)"))) return -1;
+  return std::stoll(match[1]);
+}
+
+TEST_P(DpdkVethTest, DigKdigArpPingTcpRetryAndDnsperfFromANamespace) {
   if (const std::string skip = SkipReason(); !skip.empty()) GTEST_SKIP() << skip;
   ClientNamespace ns;
   ASSERT_TRUE(ns.ok() && ns.AddVeth());
+  // af_xdp takes the frames (its XDP program redirects them all): the kernel never sees them.
+  if (GetParam() == "net_af_packet") {
+    ASSERT_TRUE(ns.KeepKernelIpOffHost());
+  }
 
+  const std::string dir = rootd::testing::MakeTempDir("dpdk_veth");
+  const std::string device = GetParam() + "0";
   const uint16_t port = rootd::testing::FreePort();
-  rootd::testing::RootdProcess rootd(rootd::testing::MakeTempDir("dpdk_veth"),
-                                     RootdArgs(" --vdev net_af_packet0,iface=" + ns.host(), "net_af_packet0",
-                                               "net_tap0,iface=" + ns.tap()),
-                                     port);
+  rootd::testing::RootdProcess rootd(
+      dir, RootdArgs(" --vdev " + device + ",iface=" + ns.host(), device, "net_tap0,iface=" + ns.tap()), port);
   ASSERT_TRUE(rootd.WaitReady()) << rootd.Log();
   ASSERT_TRUE(ConfigureExceptionTap(ns.tap()));
-  EXPECT_EQ(RunCommand("cat /sys/class/net/" + ns.tap() + "/address").output,
-            RunCommand("cat /sys/class/net/" + ns.host() + "/address").output);
+  EXPECT_THAT(rootd.Ctl("status").output, HasSubstr(device + " (" + GetParam() + ")"));
+  const std::string mac_line = RunCommand("cat /sys/class/net/" + ns.host() + "/address").output;
+  EXPECT_EQ(RunCommand("cat /sys/class/net/" + ns.tap() + "/address").output, mac_line);
+  const std::string mac = mac_line.substr(0, mac_line.find('\n'));
 
   const std::string dig = "dig -p " + std::to_string(port) + " +tries=2 +time=2 ";
+  const std::string kdig = "kdig -p " + std::to_string(port) + " +retry=0 +timeout=3 ";
   const std::string soa = kSoa;
   EXPECT_THAT(ns.Exec(dig + "@" + kServer4 + " . SOA +short"), HasSubstr(soa));
-  EXPECT_THAT(ns.Exec(dig + "@" + kServer6 + " . SOA +short"), HasSubstr(soa));
-  EXPECT_THAT(ns.Exec("ping -c 2 -W 2 " + std::string(kServer4)), HasSubstr("2 received"));
-  EXPECT_THAT(ns.Exec("ping -6 -c 2 -W 2 " + std::string(kServer6)), HasSubstr("2 received"));
+  EXPECT_THAT(ns.Exec(kdig + "@" + kServer6 + " . SOA +short"), HasSubstr(soa));
+  // The queries went out, so ARP and ND found the server: at the port's MAC, answered by the
+  // kernel behind the TAP (which has that MAC), not a static entry.
+  EXPECT_THAT(ns.Exec("ip neigh show " + std::string(kServer4) + " dev " + ns.client()),
+              HasSubstr("lladdr " + mac));
+  EXPECT_THAT(ns.Exec("ip -6 neigh show " + std::string(kServer6) + " dev " + ns.client()),
+              HasSubstr("lladdr " + mac));
+  // Each echo answered once: by the kernel behind the TAP, not also by the kernel on the port.
+  for (const std::string& ping : {"ping -c 2 -W 2 " + std::string(kServer4), "ping -6 -c 2 -W 2 " + std::string(kServer6)}) {
+    const std::string replies = ns.Exec(ping);
+    EXPECT_THAT(replies, HasSubstr("2 received"));
+    EXPECT_THAT(replies, Not(HasSubstr("duplicates")));
+  }
   EXPECT_THAT(ns.Exec(dig + "+tcp @" + kServer4 + " . SOA +short"), HasSubstr(soa));
   // The real zone's DNSKEY answer with DO is 1,167 octets: over the client's 1,024, TC.
   const std::string dnskey = ns.Exec(dig + "@" + kServer4 + " . DNSKEY +dnssec +bufsize=1024");
   EXPECT_THAT(dnskey, HasSubstr("Truncated, retrying in TCP mode."));
   EXPECT_THAT(dnskey, HasSubstr("ANSWER: 4,"));  // three keys and their signature, whole
-
-  const std::string stats = RunCommand(rootd::testing::BinaryDir() + "/tools/rootctl --socket " +
-                                       rootd.control_socket() + " stats").output;
+  const std::string stats = rootd.Ctl("stats").output;
   EXPECT_THAT(stats, HasSubstr("  dns_query        3\n"));
+
+  // dnsperf at a fixed rate far below what even the sanitizer build answers, for a bounded
+  // time: every query answered, and every one by the dataplane.
+  const std::string queries = dir + "/queries.txt";
+  RunCommand("printf '. SOA\\n. NS\\n. DNSKEY\\ncom. NS\\nwww.example.com. A\\nnonexistent-tld. AAAA\\n' > " + queries);
+  const std::string perf = ns.Exec("dnsperf -s " + std::string(kServer4) + " -p " + std::to_string(port) + " -d " +
+                                   queries + " -D -l 2 -Q 1000 -c 2 -t 2");
+  const int64_t sent = CountAfter(perf, "Queries sent:");
+  EXPECT_GT(sent, 1000) << perf;
+  EXPECT_EQ(CountAfter(perf, "Queries completed:"), sent) << perf;
+  EXPECT_EQ(CountAfter(perf, "Queries lost:"), 0) << perf;
+  // One answer a query: dnsperf warns of any other ("a response with an unexpected ... id").
+  EXPECT_EQ(perf.find("unexpected"), std::string::npos) << "a query answered more than once";
+  EXPECT_EQ(CountAfter(rootd.Ctl("stats").output, "dns_query"), 3 + sent);
   EXPECT_EQ(rootd.Stop(), 0) << rootd.Log();
 }
+
+INSTANTIATE_TEST_SUITE_P(KernelInterfacePmds, DpdkVethTest, ::testing::Values("net_af_packet", "net_af_xdp"),
+                         PmdName);
 
 // The checksum offloads, on a port that offers them: a TAP (whose PMD does in software what a
 // NIC does) as the port, its kernel side moved into the namespace as the client's interface.

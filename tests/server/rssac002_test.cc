@@ -70,6 +70,32 @@ TEST(DailyTrafficTest, CountsPerDayAcrossWorkers) {
   EXPECT_THAT(days, ::testing::UnorderedElementsAre(k20170825 + 1, k20170825 + 2));
 }
 
+// Unique sources at a realistic scale, from addresses as regular as a hash can be given
+// (consecutive IPv4 addresses; IPv6 hosts 1-4 in consecutive /64s): the estimates stay within
+// three standard errors (3 x 1.6%) of the truth.
+TEST(DailyTrafficTest, UniqueSourcesEstimatedWithinThreeStandardErrors) {
+  DailyTraffic worker(kKey);
+  constexpr uint32_t kV4Sources = 60000, kV6Prefixes = 10000, kHostsPerPrefix = 4;
+  for (uint32_t i = 0; i < kV4Sources; ++i) {
+    Query q(Transport::kUdp, {10, static_cast<uint8_t>(i >> 16), static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)},
+            40, 100);
+    worker.Record(k20170825, q.request, q.info);
+  }
+  for (uint32_t prefix = 0; prefix < kV6Prefixes; ++prefix) {
+    for (uint8_t host = 1; host <= kHostsPerPrefix; ++host) {
+      Query q(Transport::kUdp,
+              {0x20, 0x01, 0x0d, 0xb8, 0, 0, static_cast<uint8_t>(prefix >> 8), static_cast<uint8_t>(prefix), 0, 0, 0,
+               0, 0, 0, 0, host},
+              40, 100);
+      worker.Record(k20170825, q.request, q.info);
+    }
+  }
+  const DailyTotals t = DailyTraffic::Sum({&worker}, k20170825);
+  EXPECT_NEAR(static_cast<double>(t.sources[0]), kV4Sources, 0.048 * kV4Sources);
+  EXPECT_NEAR(static_cast<double>(t.sources[1]), kV6Prefixes * kHostsPerPrefix, 0.048 * kV6Prefixes * kHostsPerPrefix);
+  EXPECT_NEAR(static_cast<double>(t.sources[2]), kV6Prefixes, 0.048 * kV6Prefixes);
+}
+
 TEST(Rssac002Test, DocumentsAsRootOperatorsPublishThem) {
   DailyTotals t;
   t.day = k20170825;

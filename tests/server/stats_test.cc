@@ -68,6 +68,45 @@ TEST(StatsTest, RecordCountsByTransportFamilySizeRcodeAndImage) {
   EXPECT_EQ(s.answered_by_image, (std::map<uint64_t, uint64_t>{{kImageA, 2}, {kImageB, 1}}));
 }
 
+// A burst as the transports hand it over counts as its queries one by one would; the totals
+// keep what the day slots (which hold the query, response and RCODE counts) gave up when they
+// turned over to later days.
+TEST(StatsTest, BurstsCountAsSingleQueriesAndTotalsOutliveTheirDays) {
+  StatsRegistry by_burst_registry, by_query_registry;
+  WorkerStats* by_burst = by_burst_registry.Add();
+  WorkerStats* by_query = by_query_registry.Add();
+  constexpr uint32_t kDay = 86400;
+  for (uint32_t day = 0; day < 4; ++day) {
+    BurstQuery burst[3];
+    burst[0].request = From(Transport::kUdp, false);
+    burst[0].info = Answered(0, 40, 500);
+    burst[1].request = From(Transport::kUdp, true);
+    burst[1].info = Answered(3, 45, 700);
+    burst[1].info.truncated = true;
+    burst[2].request = From(Transport::kUdp, false);
+    burst[2].info.dropped = true;
+    burst[2].info.query_size = 12;
+    for (BurstQuery& q : burst) q.request.now = day * kDay;
+    by_burst->RecordBurst(burst, 3, kImageA);
+    for (const BurstQuery& q : burst) by_query->Record(q.request, q.info, kImageA);
+  }
+  for (const StatsSnapshot& s : {by_burst_registry.Snapshot(), by_query_registry.Snapshot()}) {
+    EXPECT_EQ(s.TotalQueries(), 12u);
+    EXPECT_EQ(s.queries[0][0], 8u);
+    EXPECT_EQ(s.responses[0][1], 4u);
+    EXPECT_EQ(s.dropped, 4u);
+    EXPECT_EQ(s.rcodes[3], 4u);
+    EXPECT_EQ(s.truncated, 4u);
+    EXPECT_EQ(s.query_bytes[0], 4u * (40 + 45 + 12));
+    EXPECT_EQ(s.response_bytes[0], 4u * 1200);
+    EXPECT_EQ(s.answered_by_image, (std::map<uint64_t, uint64_t>{{kImageA, 8}}));
+  }
+  // Days 0 and 1 are gone from the slots; days 2 and 3 are held.
+  EXPECT_FALSE(by_burst_registry.Daily(0).seen);
+  EXPECT_EQ(by_burst_registry.Daily(3).TotalQueries(), 3u);
+  EXPECT_EQ(by_burst_registry.DaysHeld(), (std::vector<int32_t>{2, 3}));
+}
+
 TEST(StatsTest, TrustAnchorSignalsCountedPerSetDayAndDnskeyRRset) {
   LabClock clock;
   clock.Set(absl::FromUnixSeconds(17403 * 86400 + 3600));  // 2017-08-25T01:00:00Z
@@ -121,7 +160,8 @@ TEST(StatsTest, TrustAnchorSignalsCountedPerSetDayAndDnskeyRRset) {
 }
 
 // Workers count on their own threads while the control thread merges: every snapshot is a
-// consistent lower bound and the last one is exact (run under TSan in CI).
+// consistent lower bound and the last one is exact (run under TSan in CI), though the day
+// slots that hold the query counts turn over as they go.
 TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
   StatsRegistry registry;
   constexpr int kWorkers = 3;
@@ -135,7 +175,10 @@ TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
       signal.edns_key_tag_count = 1;
       signal.edns_key_tags[0] = 20326;
       for (uint64_t i = 0; i < kPerWorker; ++i) {
-        w->Record(From(Transport::kUdp, i % 2), i % 10 == 0 ? signal : Answered(0, 40, 100), kImageA);
+        Request request = From(Transport::kUdp, i % 2);
+        // A new day every 1000 queries: the day slots turn over while snapshots are read.
+        request.now = static_cast<uint32_t>(i / 1000 * 86400);
+        w->Record(request, i % 10 == 0 ? signal : Answered(0, 40, 100), kImageA);
       }
     });
   }
@@ -150,11 +193,12 @@ TEST(StatsTest, SnapshotsMergeWorkersWhileTheyCount) {
   EXPECT_EQ(s.TotalQueries(), kWorkers * kPerWorker);
   EXPECT_EQ(s.queries[0][1], kWorkers * kPerWorker / 2);
   EXPECT_EQ(s.answered_by_image.at(kImageA), kWorkers * kPerWorker);
-  // One trust-anchor set from one IPv4 source (i % 10 == 0 is always even: IPv4).
-  ASSERT_EQ(s.ta_signals.sets.size(), 1u);
-  const TaSetCounts& signals = s.ta_signals.sets.begin()->second;
-  EXPECT_EQ(signals.queries[0], kWorkers * kPerWorker / 10);
-  EXPECT_EQ(signals.sources[0], 1u);
+  // One trust-anchor set a day from one IPv4 source (i % 10 == 0 is always even: IPv4).
+  ASSERT_EQ(s.ta_signals.sets.size(), kPerWorker / 1000);
+  for (const auto& [set, signals] : s.ta_signals.sets) {
+    EXPECT_EQ(signals.queries[0], kWorkers * 1000 / 10);
+    EXPECT_EQ(signals.sources[0], 1u);
+  }
 }
 
 TEST(StatsTest, JsonAndTextNameEveryCounter) {
