@@ -301,6 +301,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   EXPECT_TRUE(WatchUntil(roll, roll.end - absl::Seconds(1), [&] { return fails(**late); }))
       << "the late resolver validates:\n"
       << (*late)->Dig(kSignedQuery);
+  const absl::Duration late_failed = absl::Now() - roll.start;
   WatchUntil(roll, roll.end - absl::Seconds(1), never);
   EXPECT_TRUE(All([&](const AnchorStates& s) { return StateOf(s, a) == "Valid" && StateOf(s, b) == "Valid"; }))
       << StatesText();
@@ -353,6 +354,10 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   std::printf("resolvers answering %.0f s into the normal phase\n",
               absl::ToDoubleSeconds(resolvers_ready - normal.start));
   for (const Watched& w : managed_) std::printf("%s:%s\n", w.resolver->name(), w.changes.c_str());
+  std::printf(
+      "late Unbound (started at the roll): SERVFAIL by roll +%.0f s; anchor given up, answers unvalidated, "
+      "in the revocation\nstatic Unbound: AD in normal, SERVFAIL by the end of the revocation and in remove\n",
+      absl::ToDoubleSeconds(late_failed));
   std::printf("ta-report:\n%s", root.Ctl(Cat("ta-report ", a, " ", b)).output.c_str());
   std::printf("roll (normal start to the remove checks): %.0f s; the whole test: %.0f s\n",
               absl::ToDoubleSeconds(absl::Now() - normal.start), absl::ToDoubleSeconds(absl::Now() - test_start));
