@@ -104,13 +104,6 @@ uint16_t FreePort() {
 
 std::string Rootctl() { return BinaryDir() + "/tools/rootctl"; }
 
-std::string MakeTempDir(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/rootd_" + name + "_" + std::to_string(getpid());
-  RunCommand("rm -rf '" + dir + "'");
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
-
 RootdProcess::RootdProcess(const std::string& dir, std::vector<std::string> args, uint16_t port)
     : dir_(dir), port_(port) {
   std::string binary = BinaryDir() + "/server/rootd";

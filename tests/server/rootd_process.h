@@ -20,8 +20,6 @@ uint16_t FreePort();
 // The built rootctl binary.
 std::string Rootctl();
 
-// A fresh directory under the test temp dir.
-std::string MakeTempDir(const std::string& name);
 
 class RootdProcess {
  public:

@@ -24,11 +24,8 @@ const std::string kRootName(1, '\0');
 
 std::string Wire(const std::string& text) { return NameFromText(text, kRootName).value(); }
 
-std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/lab_init_" + name;
-  testing::RunCommand("rm -rf '" + dir + "'");
-  return dir;
-}
+// A folder for a lab that does not exist yet, in a fresh one of this process.
+std::string FreshDir(const std::string& name) { return testing::MakeTempDir("lab_init_" + name) + "/lab"; }
 
 int Mode(const std::string& path) {
   struct stat st;

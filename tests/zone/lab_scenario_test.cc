@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "tests/run_command.h"
+#include "tests/test_paths.h"
 #include "zone/anchor_files.h"
 #include "zone/dnssec_wire.h"
 #include "zone/lab_init.h"
@@ -28,8 +28,7 @@ absl::Time At(const char* rfc3339) {
 
 // A lab of one TLD with `algorithm` keys, in a fresh folder; its key store.
 LabKeyStore MakeLab(const std::string& name, uint8_t algorithm) {
-  const std::string dir = ::testing::TempDir() + "/lab_scenario_" + name;
-  testing::RunCommand("rm -rf '" + dir + "'");
+  const std::string dir = testing::MakeTempDir("lab_scenario_" + name) + "/lab";
   LabInitOptions init;
   init.dir = dir;
   init.tld_count = 1;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "tests/test_paths.h"
 #include "tests/zone/ldns_reference.h"
 #include "zone/dnssec_wire.h"
 #include "zone/name.h"
@@ -30,8 +31,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 // Runs ldns-verify-zone on the lab zone with `anchor` (DS or DNSKEY lines) as trust anchor,
 // requiring a valid ZONEMD.
 testing::CommandResult VerifyWithLdns(const LabZone& lab, const std::string& name, const std::string& anchor) {
-  const std::string dir = ::testing::TempDir() + "/lab_zone_" + name;
-  testing::RunCommand("rm -rf '" + dir + "' && mkdir -p '" + dir + "'");
+  const std::string dir = rootd::testing::MakeTempDir("lab_zone_" + name);
   WriteFile(dir + "/root.zone", lab.text);
   WriteFile(dir + "/anchor", anchor);
   return testing::RunCommand(std::string("ldns-verify-zone -Z -t ") + kVerifyTime + " -k '" + dir + "/anchor' '" + dir +
