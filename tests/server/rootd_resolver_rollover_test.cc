@@ -8,6 +8,7 @@
 // RFC 8145 signals reach rootd's ta-report.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -211,8 +212,8 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                     port);
   ASSERT_TRUE(root.WaitReady()) << root.Log();
 
-  // Three resolvers managing their anchor by RFC 5011, and an Unbound with a static one, each
-  // from rootlab's anchor file for it (a second Unbound, "down during the publication", joins
+  // Three resolvers managing their anchor by RFC 5011, and the same three with a static one,
+  // each from rootlab's anchor file for it (a second Unbound, "down during the publication", joins
   // at the roll), started once the scenario's first bundle serves (the zone
   // file's own DNSKEY RRset has a TTL of days, and the resolvers would not look again for a day).
   SleepUntil(phases[0].start);
@@ -226,7 +227,9 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                           {ResolverKind::kBind, "127.0.54.3", "bind-trust-anchors.conf", true},
                           {ResolverKind::kKnotResolver, "127.0.54.4", "kresd-root.keys", true},
                           {ResolverKind::kUnbound, "127.0.54.5", "unbound-root.key", false},
-                          {ResolverKind::kUnbound, "127.0.54.6", "unbound-root.key", true}};
+                          {ResolverKind::kUnbound, "127.0.54.6", "unbound-root.key", true},
+                          {ResolverKind::kBind, "127.0.54.7", "bind-trust-anchors.conf", false},
+                          {ResolverKind::kKnotResolver, "127.0.54.8", "kresd-root.keys", false}};
   auto start_resolver = [&](const Setup& setup) {
     const auto& [kind, source, anchor, managed] = setup;
     return LabResolver::Start({.kind = kind,
@@ -238,15 +241,15 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                                .hold_down_seconds = kHoldDownSeconds,
                                .refresh_seconds = kRefreshSeconds});
   };
-  std::unique_ptr<LabResolver> static_resolver;
-  for (const Setup& setup : {setups[0], setups[1], setups[2], setups[3]}) {
+  std::vector<std::unique_ptr<LabResolver>> static_resolvers;
+  for (const Setup& setup : {setups[0], setups[1], setups[2], setups[3], setups[5], setups[6]}) {
     absl::StatusOr<std::unique_ptr<LabResolver>> resolver = start_resolver(setup);
     if (absl::IsFailedPrecondition(resolver.status())) GTEST_SKIP() << resolver.status();
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     if (setup.managed) {
       managed_.push_back({.resolver = *std::move(resolver)});
     } else {
-      static_resolver = *std::move(resolver);
+      static_resolvers.push_back(*std::move(resolver));
     }
   }
   const absl::Time resolvers_ready = absl::Now();
@@ -254,8 +257,16 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   const std::string old_set = Cat(a), both_sets = Cat(std::min(a, b), " ", std::max(a, b)), new_set = Cat(b);
   auto fails = [&](const LabResolver& r) { return r.Dig(kSignedQuery).find("status: SERVFAIL") != std::string::npos; };
   auto never = [] { return false; };
+  auto statics_fail = [&] {
+    return std::all_of(static_resolvers.begin(), static_resolvers.end(), [&](const auto& r) { return fails(*r); });
+  };
+  auto statics_text = [&] {
+    std::string text;
+    for (const auto& r : static_resolvers) text += Cat("static ", r->name(), ":\n", r->Dig(kSignedQuery));
+    return text;
+  };
 
-  // normal: every resolver trusts KSK-A; the static one validates too; rootd hears KSK-A alone.
+  // normal: every resolver trusts KSK-A; the static ones validate too; rootd hears KSK-A alone.
   const Phase& normal = phases[0];
   EXPECT_TRUE(
       WatchUntil(normal, normal.end - absl::Seconds(2),
@@ -265,7 +276,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                  }))
       << "KSK-A not Valid everywhere, or not signalled:" << StatesText() << "\n"
       << root.Ctl("ta-report").output;
-  EXPECT_THAT(static_resolver->Dig(kSignedQuery), ::testing::HasSubstr(" ad;"));
+  for (const auto& r : static_resolvers) EXPECT_THAT(r->Dig(kSignedQuery), ::testing::HasSubstr(" ad;")) << r->name();
   EXPECT_EQ(ReportedSets(root, tags), std::set<std::string>{old_set});
 
   // publish: KSK-B appears, AddPend, and turns Valid after the hold-down, before it signs; the
@@ -296,7 +307,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   // root's keys any more, and fails.
   SleepUntil(publish.end);
   const Phase& roll = phases[2];
-  absl::StatusOr<std::unique_ptr<LabResolver>> late = start_resolver(setups[4]);
+  absl::StatusOr<std::unique_ptr<LabResolver>> late = start_resolver(setups[4]);  // the late Unbound
   ASSERT_TRUE(late.ok()) << late.status();
   EXPECT_TRUE(WatchUntil(roll, roll.end - absl::Seconds(1), [&] { return fails(**late); }))
       << "the late resolver validates:\n"
@@ -308,7 +319,7 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   EXPECT_EQ(ReportedSets(root, tags), (std::set<std::string>{old_set, both_sets}));
 
   // revoke: KSK-A comes back with the REVOKE bit: Revoked, then dropped after the hold-down. The
-  // static resolver fails by now, once what it had cached expired. The late one sees its only
+  // static resolvers fail by now, once what it had cached expired. The late one sees its only
   // anchor revoked and, Unbound's anchor file says, "considers the zone as if it has no trust
   // anchors": it answers again, unvalidated (no AD), rather than fail.
   SleepUntil(roll.end);
@@ -323,12 +334,12 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
                            return All([&](const AnchorStates& s) {
                                     return StateOf(s, a, a_revoked).empty() && StateOf(s, b) == "Valid";
                                   }) &&
-                                  fails(*static_resolver) && late_gave_up();
+                                  statics_fail() && late_gave_up();
                          }))
-      << "KSK-A still listed somewhere at the end of its revocation, the static resolver validates, or the late "
+      << "KSK-A still listed somewhere at the end of its revocation, a static resolver validates, or the late "
          "one did not give its anchor up:"
       << StatesText() << "\n"
-      << static_resolver->Dig(kSignedQuery) << (*late)->Dig(kSignedQuery)
+      << statics_text() << (*late)->Dig(kSignedQuery)
       << ReadFileText((*late)->options().dir + "/root.key");
   for (const Watched& w : managed_) {
     std::vector<std::string> a_states;
@@ -341,13 +352,13 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   }
 
   // remove: KSK-B alone, validating for a while; rootd hears it alone (since KSK-A was dropped),
-  // and the static resolver still fails.
+  // and the static resolvers still fail.
   SleepUntil(revoke.end);
   const Phase& remove = phases[4];
   WatchUntil(remove, remove.start + absl::Seconds(10), never);
   EXPECT_TRUE(ReportedSets(root, tags).count(new_set)) << root.Ctl("ta-report").output;
   EXPECT_TRUE(All([&](const AnchorStates& s) { return s.size() == 1 && StateOf(s, b) == "Valid"; })) << StatesText();
-  EXPECT_TRUE(fails(*static_resolver)) << static_resolver->Dig(kSignedQuery);
+  EXPECT_TRUE(statics_fail()) << statics_text();
 
   std::printf("KSK-A %u (revoked %u), KSK-B %u; roll from %s, %d s slots, hold-down %d s, DNSKEY TTL %d s\n", a,
               a_revoked, b, absl::FormatTime(normal.start).c_str(), kSlotSeconds, kHoldDownSeconds, kDnskeyTtl);
@@ -356,7 +367,8 @@ TEST_F(RolloverTest, ResolversFollowAWholeKskRollDrivenByRootdsBundleSchedule) {
   for (const Watched& w : managed_) std::printf("%s:%s\n", w.resolver->name(), w.changes.c_str());
   std::printf(
       "late Unbound (started at the roll): SERVFAIL by roll +%.0f s; anchor given up, answers unvalidated, "
-      "in the revocation\nstatic Unbound: AD in normal, SERVFAIL by the end of the revocation and in remove\n",
+      "in the revocation\nstatic Unbound, BIND and Knot Resolver: AD in normal, SERVFAIL by the end of the revocation and "
+      "in remove\n",
       absl::ToDoubleSeconds(late_failed));
   std::printf("ta-report:\n%s", root.Ctl(Cat("ta-report ", a, " ", b)).output.c_str());
   std::printf("roll (normal start to the remove checks): %.0f s; the whole test: %.0f s\n",
