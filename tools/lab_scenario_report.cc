@@ -1,6 +1,7 @@
 #include "tools/lab_scenario_report.h"
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "server/json_writer.h"
@@ -34,7 +35,13 @@ std::string KeyName(const zone::SkrBundle& bundle, size_t i) {
   return i < bundle.key_identifiers.size() ? bundle.key_identifiers[i] : "";
 }
 
-uint64_t Unix(absl::Time t) { return static_cast<uint64_t>(absl::ToUnixSeconds(t)); }
+// A time as `key` (UTC text, for people) and `key`_unix (seconds, for scripts).
+server::JsonWriter& TimeFields(server::JsonWriter& json, std::string_view key, absl::Time t) {
+  return json.Key(key)
+      .String(FormatUtc(t))
+      .Key(Cat(key, "_unix"))
+      .Number(static_cast<uint64_t>(absl::ToUnixSeconds(t)));
+}
 uint64_t Seconds(absl::Duration d) { return static_cast<uint64_t>(absl::ToInt64Seconds(d)); }
 
 }  // namespace
@@ -100,15 +107,9 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
       .Key("hold_down_seconds")
       .Number(Seconds(scenario.hold_down))
       .Key("dnskey_ttl")
-      .Number(uint64_t{first.dnskeys.front().ttl})
-      .Key("start")
-      .String(FormatUtc(first.inception))
-      .Key("start_unix")
-      .Number(Unix(first.inception))
-      .Key("end")
-      .String(FormatUtc(last.inception + scenario.slot))
-      .Key("end_unix")
-      .Number(Unix(last.inception + scenario.slot));
+      .Number(uint64_t{first.dnskeys.front().ttl});
+  TimeFields(json, "start", first.inception);
+  TimeFields(json, "end", last.inception + scenario.slot);
   json.Key("phases").BeginArray();
   for (const PhaseRun& run : Runs(scenario)) {
     const absl::Time start = scenario.skr.bundles[run.first].inception;
@@ -118,12 +119,8 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
         .Key("first_bundle")
         .Number(uint64_t{run.first + 1})
         .Key("bundles")
-        .Number(uint64_t{run.count})
-        .Key("start")
-        .String(FormatUtc(start))
-        .Key("start_unix")
-        .Number(Unix(start))
-        .EndObject();
+        .Number(uint64_t{run.count});
+    TimeFields(json, "start", start).EndObject();
   }
   json.EndArray().Key("zones").BeginArray();
   for (size_t i = 0; i < scenario.zones.size(); ++i) {
@@ -132,16 +129,9 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
         .Key("phase")
         .String(change.phase)
         .Key("file")
-        .String(files.zones[i])
-        .Key("load_after")
-        .String(FormatUtc(change.load_after))
-        .Key("load_after_unix")
-        .Number(Unix(change.load_after))
-        .Key("load_before")
-        .String(FormatUtc(change.load_before))
-        .Key("load_before_unix")
-        .Number(Unix(change.load_before))
-        .EndObject();
+        .String(files.zones[i]);
+    TimeFields(json, "load_after", change.load_after);
+    TimeFields(json, "load_before", change.load_before).EndObject();
   }
   json.EndArray().Key("bundles").BeginArray();
   for (size_t i = 0; i < bundles.size(); ++i) {
@@ -152,15 +142,9 @@ std::string ScenarioJson(const zone::LabScenario& scenario, zone::LabPlan plan, 
         .Key("id")
         .String(bundle.id)
         .Key("phase")
-        .String(scenario.phases[i])
-        .Key("inception")
-        .String(FormatUtc(bundle.inception))
-        .Key("inception_unix")
-        .Number(Unix(bundle.inception))
-        .Key("expiration")
-        .String(FormatUtc(bundle.expiration))
-        .Key("expiration_unix")
-        .Number(Unix(bundle.expiration))
+        .String(scenario.phases[i]);
+    TimeFields(json, "inception", bundle.inception);
+    TimeFields(json, "expiration", bundle.expiration)
         .Key("dnskey_response_size")
         .Number(uint64_t{bundles[i].dnskey_response_size})
         .Key("keys")
