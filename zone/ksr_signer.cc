@@ -91,12 +91,7 @@ void SetPolicy(SignedKeyResponse& skr, const SignedKeyResponse& ksr, const Signi
 
 std::string_view KsrSchemaName(KsrSchema schema) { return kSchemaNames[static_cast<size_t>(schema)]; }
 
-std::optional<KsrSchema> ParseKsrSchema(std::string_view name) {
-  for (size_t i = 0; i < std::size(kSchemaNames); ++i) {
-    if (kSchemaNames[i] == name) return static_cast<KsrSchema>(i);
-  }
-  return std::nullopt;
-}
+std::optional<KsrSchema> ParseKsrSchema(std::string_view name) { return EnumFromName<KsrSchema>(kSchemaNames, name); }
 
 absl::StatusOr<SignedKeyResponse> SignKsr(const SignedKeyResponse& ksr, const KsrSigningKeys& keys,
                                           const KsrSigningOptions& options) {

@@ -144,12 +144,7 @@ absl::StatusOr<std::vector<Record>> Resign(const std::vector<Record>& content, u
 
 std::string_view LabPlanName(LabPlan plan) { return kPlanNames[static_cast<size_t>(plan)]; }
 
-std::optional<LabPlan> ParseLabPlan(std::string_view name) {
-  for (size_t i = 0; i < std::size(kPlanNames); ++i) {
-    if (kPlanNames[i] == name) return static_cast<LabPlan>(i);
-  }
-  return std::nullopt;
-}
+std::optional<LabPlan> ParseLabPlan(std::string_view name) { return EnumFromName<LabPlan>(kPlanNames, name); }
 
 absl::Time SlotStart(absl::Time t, absl::Duration slot) {
   return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), slot);
