@@ -5,7 +5,6 @@
 
 #include "absl/time/time.h"
 
-
 namespace rootd::server {
 
 namespace {

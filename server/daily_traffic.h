@@ -46,6 +46,7 @@ struct TrafficCounts {
   void Add(const TrafficCounts& other);
   uint64_t TotalQueries() const;
   uint64_t TotalResponses() const;
+  uint64_t Dropped() const { return TotalQueries() - TotalResponses(); }  // queries not answered
 };
 
 // The same, as one worker counts them: each query is one bump in a size histogram split by

@@ -68,7 +68,7 @@ std::string PrometheusText(const StatsSnapshot& s, const ZoneStatus& zone) {
   for (int t = 0; t < 2; ++t) {
     for (int f = 0; f < 2; ++f) out.Sample(TransportFamily(t, f), s.responses[t][f]);
   }
-  out.Family("rootd_dropped_queries_total", "counter", "Queries not answered (malformed beyond FORMERR).").Sample("", s.dropped);
+  out.Family("rootd_dropped_queries_total", "counter", "Queries not answered (malformed beyond FORMERR).").Sample("", s.Dropped());
   out.Family("rootd_responses_by_rcode_total", "counter", "DNS responses by (extended) RCODE.");
   for (int r = 0; r < kRcodeSlots; ++r) {
     if (s.rcodes[r] != 0) out.Sample(Cat("rcode=\"", r == 23 ? std::string("other") : Cat(r), "\""), s.rcodes[r]);

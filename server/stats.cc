@@ -215,7 +215,6 @@ StatsSnapshot StatsRegistry::Snapshot() const {
     }
   }
   s.ta_signals = TaSignalCounter::Merge(signal_counters);
-  s.dropped = s.TotalQueries() - s.TotalResponses();
   return s;
 }
 
@@ -239,7 +238,6 @@ int32_t StatsRegistry::Today() const { return DayOf(signal_context_.clock, absl:
 
 uint64_t StatsSnapshot::SignalOverflow() const { return ta_signals.overflow.queries[0] + ta_signals.overflow.queries[1]; }
 
-
 std::string StatsSnapshot::ToText() const {
   auto line = [](std::string_view name, auto value) {
     return Cat(name, std::string(name.size() < 19 ? 19 - name.size() : 1, ' '), value, "\n");
@@ -249,7 +247,7 @@ std::string StatsSnapshot::ToText() const {
   out += line("  udp ipv4", queries[0][0]) + line("  udp ipv6", queries[0][1]);
   out += line("  tcp ipv4", queries[1][0]) + line("  tcp ipv6", queries[1][1]);
   out += line("responses", TotalResponses());
-  out += line("dropped", dropped);
+  out += line("dropped", Dropped());
   for (int r = 0; r < kRcodeSlots; ++r) {
     if (rcodes[r] != 0) out += line(Cat("rcode ", RcodeText(r)), rcodes[r]);
   }
@@ -285,7 +283,7 @@ void StatsSnapshot::WriteJsonFields(JsonWriter& json) const {
   json.Key("queries").Number(TotalQueries());
   json.Key("queries_udp_ipv4").Number(queries[0][0]).Key("queries_udp_ipv6").Number(queries[0][1]);
   json.Key("queries_tcp_ipv4").Number(queries[1][0]).Key("queries_tcp_ipv6").Number(queries[1][1]);
-  json.Key("responses").Number(TotalResponses()).Key("dropped").Number(dropped);
+  json.Key("responses").Number(TotalResponses()).Key("dropped").Number(Dropped());
   json.Key("rcodes").BeginObject();
   for (int r = 0; r < kRcodeSlots; ++r) {
     if (rcodes[r] != 0) json.Key(RcodeText(r)).Number(rcodes[r]);

@@ -122,7 +122,6 @@ struct alignas(64) WorkerStats {
 // Totals over all workers (queries, responses and RCODEs: TrafficCounts).
 struct StatsSnapshot : TrafficCounts {
   uint64_t query_bytes[2] = {}, response_bytes[2] = {};
-  uint64_t dropped = 0;  // queries not answered
   uint64_t truncated = 0, edns = 0, dnssec_ok = 0;
   uint64_t dnskey_responses[WorkerStats::kDnskeySizeBuckets] = {};  // by size, as WorkerStats
   uint64_t dnskey_response_bytes = 0;

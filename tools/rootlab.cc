@@ -19,11 +19,11 @@
 #include "zone/lab_init.h"
 #include "zone/lab_scenario.h"
 #include "zone/root_signing.h"
+#include "zone/rr_types.h"
+#include "zone/signature_verifier.h"
+#include "zone/skr.h"
 #include "zone/skr_writer.h"
 #include "zone/text.h"
-#include "zone/rr_types.h"
-#include "zone/skr.h"
-#include "zone/signature_verifier.h"
 
 namespace {
 

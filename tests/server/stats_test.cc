@@ -54,7 +54,7 @@ TEST(StatsTest, RecordCountsByTransportFamilySizeRcodeAndImage) {
   EXPECT_EQ(s.responses[0][0], 1u);
   EXPECT_EQ(s.TotalQueries(), 4u);
   EXPECT_EQ(s.TotalResponses(), 3u);
-  EXPECT_EQ(s.dropped, 1u);
+  EXPECT_EQ(s.Dropped(), 1u);
   EXPECT_EQ(s.query_bytes[0], 40u + 45u + 12u);  // a dropped query still arrived
   EXPECT_EQ(s.query_bytes[1], 60u);
   EXPECT_EQ(s.response_bytes[0], 1200u);
@@ -94,7 +94,7 @@ TEST(StatsTest, BurstsCountAsSingleQueriesAndTotalsOutliveTheirDays) {
     EXPECT_EQ(s.TotalQueries(), 12u);
     EXPECT_EQ(s.queries[0][0], 8u);
     EXPECT_EQ(s.responses[0][1], 4u);
-    EXPECT_EQ(s.dropped, 4u);
+    EXPECT_EQ(s.Dropped(), 4u);
     EXPECT_EQ(s.rcodes[3], 4u);
     EXPECT_EQ(s.truncated, 4u);
     EXPECT_EQ(s.query_bytes[0], 4u * (40 + 45 + 12));
