@@ -79,6 +79,7 @@ std::shared_ptr<const zone::ZoneImage> ZoneManager::ImageFor(const std::shared_p
 }
 
 void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
+  const absl::Time woke = absl::Now();
   std::string bundle, refused;
   std::shared_ptr<const zone::ZoneImage> image = ImageFor(base_, schedule_, &bundle, &refused);
   if (image == nullptr) {
@@ -92,11 +93,15 @@ void ZoneManager::ServeDueBundle(bool force, absl::Time since) {
   }
   status_.bundle_refused.clear();
   if (!force && bundle == status_.bundle) return;
+  const absl::Time published = absl::Now();
   publisher_.Publish(image);  // returns once no worker can still read the previous image
-  status_.last_swap_latency = absl::Now() - since;
+  const absl::Time swapped = absl::Now();
+  status_.last_swap_latency = swapped - since;
+  // The two parts apart: waking up is the scheduler's, the swap is the workers' next batch.
   LogInfo(Cat("serving ", Served(bundle), " (was ", Served(status_.bundle), ") after ",
-              absl::FormatDuration(status_.last_swap_latency), ", clock ", FormatUtc(clock_.Now()), ": ",
-              image->identity().ToString()));
+              absl::FormatDuration(status_.last_swap_latency), " (woke ", absl::FormatDuration(woke - since),
+              " after it was due, every worker on it ", absl::FormatDuration(swapped - published),
+              " after publication), clock ", FormatUtc(clock_.Now()), ": ", image->identity().ToString()));
   status_.bundle = bundle;
   const ScheduledBundle* served = bundle.empty() ? nullptr : schedule_.Find(bundle);
   status_.bundle_signatures_expire = served ? served->bundle.expiration : absl::InfiniteFuture();
