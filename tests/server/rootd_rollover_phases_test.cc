@@ -17,6 +17,7 @@
 #include "zone/lab_rollover.h"
 #include "zone/dnssec_wire.h"
 #include "zone/lab_zone.h"
+#include "zone/master_reader.h"
 #include "zone/rr_types.h"
 #include "zone/signature_verifier.h"
 #include "zone/skr_writer.h"
@@ -219,6 +220,29 @@ TEST_F(RolloverPhasesTest, EveryPhaseAtEveryBufferSizeAndOverTcp) {
   for (const auto& [phase, size] : measured) table += phase + " " + std::to_string(size) + "\n";
   EXPECT_EQ(measured, kExpectedSizes) << table;
   std::printf("DNSKEY response with DO, per phase (octets):\n%s", table.c_str());
+}
+
+// ZONEMD is served as the zone file has it, whichever bundle serves (README.md says why): the
+// record and its RRSIG octet for octet, unchanged through every phase.
+TEST_F(RolloverPhasesTest, ZonemdIsTheZoneFilesInEveryPhase) {
+  absl::StatusOr<zone::Zone> zone = zone::ReadMasterFile(*dir_ + "/lab.zone");
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  const zone::RRset* zonemd = zone->apex()->Find(dns::kTypeZonemd);
+  ASSERT_NE(zonemd, nullptr);
+  std::vector<std::string> expected;
+  for (const std::vector<const zone::Record*>* set : {&zonemd->records, &zonemd->signatures}) {
+    for (const zone::Record* r : *set) expected.push_back(Key(r->type, r->ttl, r->rdata));
+  }
+  ASSERT_EQ(expected.size(), 2u);
+  uint16_t id = 1;
+  for (const zone::SkrBundle& bundle : skr_->bundles) {
+    SCOPED_TRACE(bundle.id);
+    ServeBundle(bundle);
+    const Response tcp = Parse(TcpQuery(server_->port(), MakeWireQuery(id++, ".", dns::kTypeZonemd, 4096, true)));
+    ASSERT_TRUE(tcp.ok);
+    EXPECT_EQ(tcp.rcode, 0);
+    EXPECT_THAT(tcp.answer, UnorderedElementsAreArray(expected));
+  }
 }
 
 // dig, told a 512-octet buffer, gets TC=1 for the largest response (revocation during a ZSK
