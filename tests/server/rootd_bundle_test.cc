@@ -87,6 +87,24 @@ TEST_F(RootdBundleTest, TheNextBundleServesFromItsInceptionWithoutAnyCommand) {
   EXPECT_THAT(status, HasSubstr(std::string("bundle        ") + kLaterBundle));
 }
 
+// The warnings an operator needs before the bundles run out: on 2017-10-05 the ninth and last
+// bundle of the quarter serves, and its signatures expire on 2017-10-10, in five days.
+TEST_F(RootdBundleTest, WarnsWhenServingTheLastBundleAndWhenItsSignaturesExpireWithinAWeek) {
+  auto server = Start("last-bundle", {"--skr", Skr(kQ3), "--clock", "2017-10-05T00:00:00Z"});
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr("bundle        9a4470a8"));
+  EXPECT_THAT(server->Log(), HasSubstr("serving bundle 9a4470a8-f682-464b-8f88-c27b25d8d5e1, the last of the loaded SKRs"));
+  EXPECT_THAT(server->Log(), HasSubstr("bundle 9a4470a8-f682-464b-8f88-c27b25d8d5e1: its signatures expire at "
+                                       "2017-10-10T00:00:00Z, in less than 7 days"));
+}
+
+// Neither warning a month earlier, in the middle of the quarter.
+TEST_F(RootdBundleTest, NoExpiryWarningsInTheMiddleOfTheQuarter) {
+  auto server = Start("mid-quarter", {"--skr", Skr(kQ3), "--clock", "2017-08-25T00:00:00Z"});
+  EXPECT_THAT(Ctl(*server, "status"), HasSubstr(std::string("bundle        ") + kSixthBundle));
+  EXPECT_THAT(server->Log(), Not(HasSubstr("the last of the loaded SKRs")));
+  EXPECT_THAT(server->Log(), Not(HasSubstr("in less than 7 days")));
+}
+
 // A bundle boundary inside a dnsperf run: no query lost, and every DNSKEY answer sampled is,
 // octet for octet, either the old bundle's answer or the new one's, never a mix.
 TEST_F(RootdBundleTest, ABoundaryUnderLoadLosesNothingAndEveryAnswerIsOneBundles) {
