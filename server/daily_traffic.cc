@@ -84,6 +84,7 @@ void DailySlot::Clear(int32_t new_day) {
 
 DailyTraffic::DailyTraffic(const uint8_t* source_key) : slots_(new DailySlot[2]) {
   std::memcpy(key_, source_key, sizeof key_);
+  key_[1] |= 1;
 }
 
 // A sequence lock (Boehm, "Can seqlocks get along with programming language memory models?",

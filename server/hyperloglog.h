@@ -29,8 +29,10 @@ class HyperLogLog {
   // `hash`: 64 well-mixed bits.
   void Add(uint64_t hash) {
     const size_t index = hash >> (64 - kBits);
-    const uint64_t rest = hash << kBits;
-    const uint8_t rank = static_cast<uint8_t>(rest == 0 ? 64 - kBits + 1 : std::countl_zero(rest) + 1);
+    // The rank of the first one bit after the index; the bit set below stops it at 64 - kBits
+    // + 1 when the rest is all zeros, without a branch.
+    const uint64_t rest = hash << kBits | uint64_t{1} << (kBits - 1);
+    const uint8_t rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
     std::atomic<uint8_t>& reg = registers_[index];
     if (rank > reg.load(std::memory_order_relaxed)) reg.store(rank, std::memory_order_relaxed);
   }

@@ -86,19 +86,22 @@ int32_t WorkerStats::Day(uint32_t now) {
 }
 
 void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t image_key) {
-  RecordRun(1, [&](size_t) { return std::tie(request, info); }, image_key);
+  RecordRun(TransportIndex(request.transport), 1, [&](size_t) { return std::tie(request, info); }, image_key);
 }
 
 void WorkerStats::RecordBurst(const BurstQuery* queries, size_t count, uint64_t image_key) {
-  RecordRun(count, [queries](size_t i) { return std::tie(queries[i].request, queries[i].info); }, image_key);
+  if (count == 0) return;
+  RecordRun(TransportIndex(queries[0].request.transport), count,
+            [queries](size_t i) { return std::tie(queries[i].request, queries[i].info); }, image_key);
 }
 
 // What can be summed over a run is summed in registers and stored once: the per-query cost is
-// the day's slot (RSSAC002) and the few branches below.
+// the day's slot (RSSAC002) and the few branches below. A run is of one transport (`t`), so
+// its sums need no index.
 template <class QueryAt>
-void WorkerStats::RecordRun(size_t count, QueryAt query_at, uint64_t image_key) {
-  uint64_t run_query_bytes[2] = {}, run_response_bytes[2] = {};
-  uint64_t run_truncated = 0, run_edns = 0, run_dnssec_ok = 0, run_answered = 0;
+void WorkerStats::RecordRun(int t, size_t count, QueryAt query_at, uint64_t image_key) {
+  uint64_t run_query_bytes = 0, run_response_bytes = 0;
+  uint64_t run_truncated = 0, run_edns = 0, run_dnssec_ok = 0, run_dropped = 0;
   int32_t day = -1;
   DailySlot* slot = nullptr;  // the day's, looked up again only when the second changes
   uint32_t slot_second = 0;
@@ -109,12 +112,13 @@ void WorkerStats::RecordRun(size_t count, QueryAt query_at, uint64_t image_key) 
       day = Day(request.now);
       slot = &daily.SlotFor(day);
     }
-    daily.Count(*slot, request, info);
-    const int t = request.transport == Transport::kTcp ? 1 : 0;
-    run_query_bytes[t] += info.query_size;
-    if (info.dropped) continue;
-    ++run_answered;
-    run_response_bytes[t] += info.response_size;
+    daily.Count(*slot, t, request, info);
+    run_query_bytes += info.query_size;
+    if (info.dropped) [[unlikely]] {
+      ++run_dropped;
+      continue;
+    }
+    run_response_bytes += info.response_size;
     run_truncated += info.truncated;
     run_edns += info.edns;
     run_dnssec_ok += info.dnssec_ok;
@@ -135,14 +139,12 @@ void WorkerStats::RecordRun(size_t count, QueryAt query_at, uint64_t image_key) 
       }
     }
   }
-  for (int t = 0; t < 2; ++t) {
-    if (run_query_bytes[t] != 0) Bump(query_bytes[t], run_query_bytes[t]);
-    if (run_response_bytes[t] != 0) Bump(response_bytes[t], run_response_bytes[t]);
-  }
+  Bump(query_bytes[t], run_query_bytes);
+  if (run_response_bytes != 0) Bump(response_bytes[t], run_response_bytes);
   if (run_truncated != 0) Bump(truncated, run_truncated);
   if (run_edns != 0) Bump(edns, run_edns);
   if (run_dnssec_ok != 0) Bump(dnssec_ok, run_dnssec_ok);
-  if (run_answered != 0) answered_by_image.Add(image_key, run_answered);
+  if (count > run_dropped) answered_by_image.Add(image_key, count - run_dropped);
 }
 
 // Off the common path: only queries that carry a signal pay for the clock and the hash.

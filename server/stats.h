@@ -75,13 +75,14 @@ struct alignas(64) WorkerStats {
   // address and family, query size), what the engine did (QueryInfo: rcode, flags, sizes,
   // RFC 8145 signals) and which image answered (its ImageIdentity::StatsKey()).
   void Record(const Request& request, const QueryInfo& info, uint64_t image_key);
-  // The queries of a burst Engine::AnswerBurst answered from one image.
+  // The queries of a burst Engine::AnswerBurst answered from one image, all of one transport
+  // (the UDP service's and the dataplane's bursts are UDP).
   void RecordBurst(const BurstQuery* queries, size_t count, uint64_t image_key);
 
   explicit WorkerStats(const SignalContext& signals)
       : signal_context(signals), ta_signals(signals.limits), daily(signals.source_key) {}
   template <class QueryAt>
-  void RecordRun(size_t count, QueryAt query_at, uint64_t image_key);
+  void RecordRun(int t, size_t count, QueryAt query_at, uint64_t image_key);
   void RecordSignal(SignalKind kind, const uint16_t* tags, int count, int32_t day, const Request& request,
                     uint64_t image_key);
   // The day of rootd's clock at `request.now`, worked out once per second of it.

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
 namespace rootd::server {
 namespace {
 
@@ -70,30 +73,76 @@ TEST(DailyTrafficTest, CountsPerDayAcrossWorkers) {
   EXPECT_THAT(days, ::testing::UnorderedElementsAre(k20170825 + 1, k20170825 + 2));
 }
 
-// Unique sources at a realistic scale, from addresses as regular as a hash can be given
-// (consecutive IPv4 addresses; IPv6 hosts 1-4 in consecutive /64s): the estimates stay within
-// three standard errors (3 x 1.6%) of the truth.
-TEST(DailyTrafficTest, UniqueSourcesEstimatedWithinThreeStandardErrors) {
+// RCODEs outside the two a root mostly sends are counted by RCODE (those above 22 as OTHER),
+// beside NOERROR and NXDOMAIN, and every response once in the sizes.
+TEST(DailyTrafficTest, EveryRcodeCountedOnce) {
   DailyTraffic worker(kKey);
-  constexpr uint32_t kV4Sources = 60000, kV6Prefixes = 10000, kHostsPerPrefix = 4;
-  for (uint32_t i = 0; i < kV4Sources; ++i) {
-    Query q(Transport::kUdp, {10, static_cast<uint8_t>(i >> 16), static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)},
-            40, 100);
+  const uint8_t rcodes[] = {0, 3, 3, 5, 2, 1, 16, 30};
+  for (uint8_t rcode : rcodes) {
+    Query q(Transport::kUdp, {192, 0, 2, 1}, 40, 100, rcode);
     worker.Record(k20170825, q.request, q.info);
   }
-  for (uint32_t prefix = 0; prefix < kV6Prefixes; ++prefix) {
-    for (uint8_t host = 1; host <= kHostsPerPrefix; ++host) {
-      Query q(Transport::kUdp,
-              {0x20, 0x01, 0x0d, 0xb8, 0, 0, static_cast<uint8_t>(prefix >> 8), static_cast<uint8_t>(prefix), 0, 0, 0,
-               0, 0, 0, 0, host},
-              40, 100);
-      worker.Record(k20170825, q.request, q.info);
-    }
-  }
   const DailyTotals t = DailyTraffic::Sum({&worker}, k20170825);
-  EXPECT_NEAR(static_cast<double>(t.sources[0]), kV4Sources, 0.048 * kV4Sources);
-  EXPECT_NEAR(static_cast<double>(t.sources[1]), kV6Prefixes * kHostsPerPrefix, 0.048 * kV6Prefixes * kHostsPerPrefix);
-  EXPECT_NEAR(static_cast<double>(t.sources[2]), kV6Prefixes, 0.048 * kV6Prefixes);
+  uint64_t expected[kRcodeSlots] = {};
+  expected[0] = 1, expected[3] = 2, expected[5] = 1, expected[2] = 1, expected[1] = 1, expected[16] = 1,
+  expected[23] = 1;
+  EXPECT_THAT(t.rcodes, ::testing::ElementsAreArray(expected));
+  EXPECT_EQ(t.responses[0][0], 8u);
+  EXPECT_EQ(t.response_sizes[0][6], 8u);  // 100: 96-111
+}
+
+// Unique sources at a realistic scale, from addresses as regular as a hash can be given
+// (consecutive IPv4 addresses, one in every /24, every 1031st, random; IPv6 hosts 1-2 in
+// 20,000 consecutive /64s), each under 16 keys: no estimate is off by more than five standard errors
+// (5 x 1.625%, 4096 registers), and over the keys they are off by 1.3 standard errors at most
+// (root mean square). A hash whose output keeps the input's regularity fails this; a one-key
+// test did not catch one (an unwidened multiply, off by 15% RMS on consecutive addresses).
+TEST(DailyTrafficTest, UniqueSourcesEstimatedWithinTheirStandardError) {
+  constexpr double kStandardError = 1.04 / 64;
+  constexpr int kKeys = 16;
+  constexpr uint32_t kV4Sources = 60000, kV6Prefixes = 20000, kHostsPerPrefix = 2;
+  std::mt19937_64 random(20170825);
+  struct Pattern {
+    const char* name;
+    double squared_error_sum = 0;
+  };
+  Pattern v4_patterns[] = {{"consecutive"}, {"one per /24"}, {"every 1031st"}, {"random"}}, v6{"IPv6 /128"},
+          v6_prefixes{"IPv6 /64"};
+  auto check = [&](Pattern& pattern, uint64_t estimate, double truth, int key) {
+    const double error = static_cast<double>(estimate) / truth - 1;
+    EXPECT_LT(std::abs(error), 5 * kStandardError) << pattern.name << ", key " << key;
+    pattern.squared_error_sum += error * error;
+  };
+  for (int k = 0; k < kKeys; ++k) {
+    uint8_t key[16];
+    for (uint8_t& octet : key) octet = static_cast<uint8_t>(random());
+    for (int p = 0; p < 4; ++p) {
+      DailyTraffic worker(key);
+      const uint32_t base = static_cast<uint32_t>(random());
+      for (uint32_t i = 0; i < kV4Sources; ++i) {
+        const uint32_t a = p == 0 ? base + i : p == 1 ? base + (i << 8) : p == 2 ? base + i * 1031 : uint32_t(random());
+        Query q(Transport::kUdp, {uint8_t(a >> 24), uint8_t(a >> 16), uint8_t(a >> 8), uint8_t(a)}, 40, 100);
+        worker.Record(k20170825, q.request, q.info);
+      }
+      check(v4_patterns[p], DailyTraffic::Sum({&worker}, k20170825).sources[0], kV4Sources, k);
+    }
+    DailyTraffic worker(key);
+    for (uint32_t prefix = 0; prefix < kV6Prefixes; ++prefix) {
+      for (uint8_t host = 1; host <= kHostsPerPrefix; ++host) {
+        Query q(Transport::kUdp,
+                {0x20, 0x01, 0x0d, 0xb8, 0, 0, static_cast<uint8_t>(prefix >> 8), static_cast<uint8_t>(prefix), 0, 0,
+                 0, 0, 0, 0, 0, host},
+                40, 100);
+        worker.Record(k20170825, q.request, q.info);
+      }
+    }
+    const DailyTotals t = DailyTraffic::Sum({&worker}, k20170825);
+    check(v6, t.sources[1], kV6Prefixes * kHostsPerPrefix, k);
+    check(v6_prefixes, t.sources[2], kV6Prefixes, k);
+  }
+  for (const Pattern* pattern : {&v4_patterns[0], &v4_patterns[1], &v4_patterns[2], &v4_patterns[3], &v6, &v6_prefixes}) {
+    EXPECT_LT(std::sqrt(pattern->squared_error_sum / kKeys), 1.3 * kStandardError) << pattern->name;
+  }
 }
 
 TEST(Rssac002Test, DocumentsAsRootOperatorsPublishThem) {
