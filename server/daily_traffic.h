@@ -35,9 +35,10 @@ inline int TransportIndex(Transport transport) { return transport == Transport::
 
 // 64 well-mixed bits of an IPv4 source under a 16-octet key (key[1] odd), for DailySources.
 // With SSE4.2 (which DPDK's x86 build requires too) a CRC32C, a bijection of the 32-bit
-// address, then one multiply to spread it over 64 bits: a third of Mix64's instructions, and
-// estimates as exact, across keys, for consecutive, strided and random addresses
-// (rssac002_test.cc).
+// address, then one multiply to spread it over 64 bits: a third of Mix64's instructions. Over
+// 1,000 keys, the estimates of 60,000 consecutive, per-/24, strided and random addresses
+// spread by 1.55-1.78% (standard deviation), Mix64's by 1.56-1.66%, HyperLogLog's own being
+// 1.63%; rssac002_test.cc checks 16 keys.
 inline uint64_t Ipv4SourceHash(uint32_t v4, const uint64_t key[2]) {
 #if defined(__SSE4_2__)
   const uint64_t crc = __builtin_ia32_crc32si(static_cast<uint32_t>(key[0]), v4);
