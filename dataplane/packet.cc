@@ -2,6 +2,8 @@
 // order headers come, each check before the first read it guards.
 #include "dataplane/packet.h"
 
+#include <net/ethernet.h>
+
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -16,10 +18,7 @@ namespace {
 constexpr size_t kMacSize = 6;
 constexpr size_t kEthernetSize = 14;
 constexpr size_t kVlanTagSize = 4;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-// The EtherTypes we parse; any other is the kernel's (kNotIp).
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
+// The EtherTypes we parse are ETHERTYPE_IP and ETHERTYPE_IPV6; any other is the kernel's (kNotIp).
 constexpr size_t kIpv4MinHeaderSize = 20;  // without options: also the reply's
 constexpr size_t kIpv6HeaderSize = 40;
 constexpr size_t kUdpHeaderSize = 8;
@@ -99,13 +98,13 @@ Verdict ClassifyFrame(const uint8_t* frame, size_t size, const LocalAddresses& l
   if (size < kEthernetSize) return Set(reason, Reason::kTruncated, Verdict::kDrop);
   size_t l3 = kEthernetSize;
   uint16_t ether_type = Load16(frame + 12);
-  if (ether_type == kEtherTypeVlan) {
+  if (ether_type == ETHERTYPE_VLAN) {
     if (size < kEthernetSize + kVlanTagSize) return Set(reason, Reason::kTruncated, Verdict::kDrop);
     l3 += kVlanTagSize;
     ether_type = Load16(frame + 16);
   }
-  const bool ipv6 = ether_type == kEtherTypeIpv6;
-  if (!ipv6 && ether_type != kEtherTypeIpv4) return Set(reason, Reason::kNotIp, Verdict::kException);
+  const bool ipv6 = ether_type == ETHERTYPE_IPV6;
+  if (!ipv6 && ether_type != ETHERTYPE_IP) return Set(reason, Reason::kNotIp, Verdict::kException);
 
   const uint8_t* ip = frame + l3;
   const uint8_t* source;
@@ -229,10 +228,10 @@ BuiltReply BuildReply(uint8_t* frame, const QueryFrame& query, size_t dns_size, 
   std::memcpy(eth, &client_mac, kMacSize);  // to the client, from the MAC it sent to
   std::memcpy(eth + kMacSize, &server_mac, kMacSize);
   if (vlan) {
-    Store16(eth + 12, kEtherTypeVlan);
+    Store16(eth + 12, ETHERTYPE_VLAN);
     std::memcpy(eth + 14, &vlan_tci, 2);
   }
-  Store16(eth + query.l2_size - 2, query.ipv6 ? kEtherTypeIpv6 : kEtherTypeIpv4);
+  Store16(eth + query.l2_size - 2, query.ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
 
   uint8_t* ip = frame + l3;
   uint64_t pseudo;

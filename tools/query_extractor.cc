@@ -1,23 +1,22 @@
 #include "tools/query_extractor.h"
 
+#include <net/ethernet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 
 #include "tools/pcap_reader.h"
 #include "zone/name.h"
+#include "zone/rr_types.h"
 #include "zone/text.h"
 
 namespace rootd::tools {
 namespace {
 
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
+// IEEE 802.1ad service tags, and the pre-standard ones (the system headers name neither).
 constexpr uint16_t kEtherTypeQinQ = 0x88a8;
 constexpr uint16_t kEtherTypeQinQOld = 0x9100;
-constexpr uint8_t kProtocolTcp = 6;
-constexpr uint8_t kProtocolUdp = 17;
 constexpr size_t kDnsHeaderSize = 12;
-constexpr uint16_t kClassIn = 1;
 
 uint16_t U16(std::string_view s, size_t at) {
   return static_cast<uint16_t>((static_cast<uint8_t>(s[at]) << 8) | static_cast<uint8_t>(s[at + 1]));
@@ -81,7 +80,7 @@ void QueryExtractor::Extract(std::string_view frame, std::vector<ExtractedQuery>
       size_t at = 12;
       uint16_t ethertype = U16(frame, at);
       // 802.1Q and 802.1ad tags, possibly stacked (QinQ).
-      while (ethertype == kEtherTypeVlan || ethertype == kEtherTypeQinQ || ethertype == kEtherTypeQinQOld) {
+      while (ethertype == ETHERTYPE_VLAN || ethertype == kEtherTypeQinQ || ethertype == kEtherTypeQinQOld) {
         at += 4;
         if (frame.size() < at + 2) return Skip(SkipReason::kTruncated);
         ethertype = U16(frame, at);
@@ -113,11 +112,11 @@ void QueryExtractor::Extract(std::string_view frame, std::vector<ExtractedQuery>
 
 void QueryExtractor::FromNetwork(uint16_t ethertype, std::string_view packet, std::vector<ExtractedQuery>* out) {
   // ethertype 0: a link type without one; the IP version nibble decides.
-  if (ethertype != 0 && ethertype != kEtherTypeIpv4 && ethertype != kEtherTypeIpv6) return Skip(SkipReason::kNotIp);
+  if (ethertype != 0 && ethertype != ETHERTYPE_IP && ethertype != ETHERTYPE_IPV6) return Skip(SkipReason::kNotIp);
   if (packet.empty()) return Skip(SkipReason::kTruncated);
   const int version = static_cast<uint8_t>(packet[0]) >> 4;
-  if (version == 4 && ethertype != kEtherTypeIpv6) return FromIpv4(packet, out);
-  if (version == 6 && ethertype != kEtherTypeIpv4) return FromIpv6(packet, out);
+  if (version == 4 && ethertype != ETHERTYPE_IPV6) return FromIpv4(packet, out);
+  if (version == 6 && ethertype != ETHERTYPE_IP) return FromIpv6(packet, out);
   return Skip(SkipReason::kNotIp);
 }
 
@@ -174,14 +173,14 @@ void QueryExtractor::FromIpv6(std::string_view packet, std::vector<ExtractedQuer
 }
 
 void QueryExtractor::FromTransport(uint8_t protocol, std::string_view segment, std::vector<ExtractedQuery>* out) {
-  if (protocol == kProtocolUdp) {
+  if (protocol == IPPROTO_UDP) {
     if (segment.size() < 8) return Skip(SkipReason::kTruncated);
     if (U16(segment, 2) != options_.port) return Skip(SkipReason::kOtherPort);
     const size_t udp_length = U16(segment, 4);
     if (udp_length < 8) return Skip(SkipReason::kMalformed);
     return FromDns(segment.substr(8, udp_length - 8), out);
   }
-  if (protocol != kProtocolTcp || !options_.tcp) return Skip(SkipReason::kOtherProtocol);
+  if (protocol != IPPROTO_TCP || !options_.tcp) return Skip(SkipReason::kOtherProtocol);
   if (segment.size() < 20) return Skip(SkipReason::kTruncated);
   if (U16(segment, 2) != options_.port) return Skip(SkipReason::kOtherPort);
   const size_t header_length = (static_cast<uint8_t>(segment[12]) >> 4) * 4;
@@ -225,7 +224,7 @@ void QueryExtractor::FromDns(std::string_view message, std::vector<ExtractedQuer
   }
   if (at + 4 > message.size()) return Skip(SkipReason::kTruncated);
   query.qtype = U16(message, at);
-  if (U16(message, at + 2) != kClassIn) return Skip(SkipReason::kClassNotIn);
+  if (U16(message, at + 2) != dns::kClassIn) return Skip(SkipReason::kClassNotIn);
   ++stats_.queries;
   out->push_back(std::move(query));
 }
