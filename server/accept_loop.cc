@@ -13,25 +13,21 @@ namespace rootd::server {
 
 absl::StatusOr<std::unique_ptr<AcceptLoop>> AcceptLoop::Create(UniqueFd listen_fd, std::string name, Serve serve) {
   std::unique_ptr<AcceptLoop> loop(new AcceptLoop(std::move(listen_fd), std::move(name), std::move(serve)));
-  absl::StatusOr<StopSignal> stop = StopSignal::Create();
-  if (!stop.ok()) return stop.status();
-  loop->stop_ = std::move(*stop);
+  absl::StatusOr<StoppableThreads> thread = StoppableThreads::Create();
+  if (!thread.ok()) return thread.status();
+  loop->thread_ = std::move(*thread);
   return loop;
 }
 
 AcceptLoop::~AcceptLoop() { Stop(); }
 
-void AcceptLoop::Start() { thread_ = std::thread([this] { Run(); }); }
+void AcceptLoop::Start() { thread_.Start([this] { Run(); }); }
 
-void AcceptLoop::Stop() {
-  if (!thread_.joinable()) return;
-  stop_.Raise();
-  thread_.join();
-}
+void AcceptLoop::Stop() { thread_.Stop(); }
 
 void AcceptLoop::Run() {
   while (true) {
-    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_.fd(), POLLIN, 0}};
+    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {thread_.stop_fd(), POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       LogError(Cat(name_, ": poll: ", ErrnoText(errno)));

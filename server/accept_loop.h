@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "server/net.h"
+#include "server/stoppable_threads.h"
 
 namespace rootd::server {
 
@@ -35,8 +35,7 @@ class AcceptLoop {
   UniqueFd listen_fd_;
   std::string name_;
   Serve serve_;
-  StopSignal stop_;
-  std::thread thread_;
+  StoppableThreads thread_;
 };
 
 // Milliseconds of a monotonic clock.

@@ -82,23 +82,19 @@ Rssac002Writer::Rssac002Writer(std::string dir, std::string service, const Stats
 Rssac002Writer::~Rssac002Writer() { Stop(); }
 
 absl::Status Rssac002Writer::Start() {
-  absl::StatusOr<StopSignal> stop = StopSignal::Create();
-  if (!stop.ok()) return stop.status();
-  stop_ = std::move(*stop);
-  thread_ = std::thread([this] { Run(); });
+  absl::StatusOr<StoppableThreads> thread = StoppableThreads::Create();
+  if (!thread.ok()) return thread.status();
+  thread_ = std::move(*thread);
+  thread_.Start([this] { Run(); });
   return absl::OkStatus();
 }
 
-void Rssac002Writer::Stop() {
-  if (!thread_.joinable()) return;
-  stop_.Raise();
-  thread_.join();
-}
+void Rssac002Writer::Stop() { thread_.Stop(); }
 
 void Rssac002Writer::Run() {
   while (true) {
     WriteFinishedDays();
-    pollfd p{stop_.fd(), POLLIN, 0};
+    pollfd p{thread_.stop_fd(), POLLIN, 0};
     if (poll(&p, 1, 1000) > 0) return;
   }
 }

@@ -8,12 +8,12 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "server/daily_traffic.h"
 #include "server/net.h"
+#include "server/stoppable_threads.h"
 #include "server/stats.h"
 #include "server/zone_manager.h"
 
@@ -46,8 +46,7 @@ class Rssac002Writer {
   const StatsRegistry* stats_;
   ZoneManager* zones_;
   std::set<int32_t> written_;
-  StopSignal stop_;
-  std::thread thread_;
+  StoppableThreads thread_;
 };
 
 }  // namespace rootd::server

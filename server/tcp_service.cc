@@ -413,9 +413,9 @@ void TcpService::Loop::Drain() {
 absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector<SocketAddress>& addresses,
                                                                const TcpOptions& options, ServiceContext context) {
   std::unique_ptr<TcpService> service(new TcpService(addresses, options.max_connections));
-  absl::StatusOr<StopSignal> stop = StopSignal::Create();
-  if (!stop.ok()) return stop.status();
-  service->stop_ = std::move(*stop);
+  absl::StatusOr<StoppableThreads> threads = StoppableThreads::Create();
+  if (!threads.ok()) return threads.status();
+  service->threads_ = std::move(*threads);
   for (const SocketAddress& address : addresses) {
     if (absl::Status free = CheckPortFree(address, SOCK_STREAM); !free.ok()) return free;
   }
@@ -438,7 +438,7 @@ absl::StatusOr<std::unique_ptr<TcpService>> TcpService::Create(const std::vector
   service->max_connections_ = max_connections;
   int cap = (max_connections + loops - 1) / loops;
   for (int i = 0; i < loops; ++i) {
-    auto loop = std::make_unique<Loop>(context, options, cap, service->stop_.fd());
+    auto loop = std::make_unique<Loop>(context, options, cap, service->threads_.stop_fd());
     if (absl::Status s = loop->Init(addresses); !s.ok()) return s;
     service->loops_.push_back(std::move(loop));
   }
@@ -457,13 +457,9 @@ std::string TcpService::Describe() const {
 TcpService::~TcpService() { Stop(); }
 
 void TcpService::Start() {
-  for (auto& loop : loops_) threads_.emplace_back([l = loop.get()] { l->Run(); });
+  for (auto& loop : loops_) threads_.Start([l = loop.get()] { l->Run(); });
 }
 
-void TcpService::Stop() {
-  stop_.Raise();
-  for (std::thread& thread : threads_) thread.join();
-  threads_.clear();
-}
+void TcpService::Stop() { threads_.Stop(); }
 
 }  // namespace rootd::server

@@ -14,12 +14,12 @@
 //   the responses to be written.
 #pragma once
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/net.h"
+#include "server/stoppable_threads.h"
 #include "server/service.h"
 
 namespace rootd::server {
@@ -53,9 +53,8 @@ class TcpService final : public Service {
   std::vector<SocketAddress> addresses_;
   int max_connections_;
 
-  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
+  StoppableThreads threads_;  // one per loop
   std::vector<std::unique_ptr<Loop>> loops_;
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace rootd::server

@@ -65,9 +65,9 @@ void SetClientAddress(const sockaddr_storage& peer, Request& request) {
 absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector<SocketAddress>& addresses, int workers,
                                                                ServiceContext context) {
   std::unique_ptr<UdpService> service(new UdpService(context, addresses));
-  absl::StatusOr<StopSignal> stop = StopSignal::Create();
-  if (!stop.ok()) return stop.status();
-  service->stop_ = std::move(*stop);
+  absl::StatusOr<StoppableThreads> threads = StoppableThreads::Create();
+  if (!threads.ok()) return threads.status();
+  service->threads_ = std::move(*threads);
   for (const SocketAddress& address : addresses) {
     if (absl::Status free = CheckPortFree(address, SOCK_DGRAM); !free.ok()) return free;
   }
@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<UdpService>> UdpService::Create(const std::vector
     epoll_event stop{};
     stop.events = EPOLLIN;
     stop.data.u32 = UINT32_MAX;
-    if (epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->stop_.fd(), &stop) != 0)
+    if (epoll_ctl(worker->epoll_fd.get(), EPOLL_CTL_ADD, service->threads_.stop_fd(), &stop) != 0)
       return absl::InternalError(Cat("epoll_ctl: ", ErrnoText(errno)));
 
     worker->stats = context.stats->Add();
@@ -116,14 +116,10 @@ std::string UdpService::Describe() const {
 UdpService::~UdpService() { Stop(); }
 
 void UdpService::Start() {
-  for (auto& worker : workers_) threads_.emplace_back([this, w = worker.get()] { Run(w); });
+  for (auto& worker : workers_) threads_.Start([this, w = worker.get()] { Run(w); });
 }
 
-void UdpService::Stop() {
-  stop_.Raise();
-  for (std::thread& thread : threads_) thread.join();
-  threads_.clear();
-}
+void UdpService::Stop() { threads_.Stop(); }
 
 void UdpService::Run(Worker* w) {
   const Engine& engine = *context_.engine;

@@ -4,11 +4,11 @@
 // nothing but the read-only engine and image: no locks, their own statistics.
 #pragma once
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/net.h"
+#include "server/stoppable_threads.h"
 #include "server/service.h"
 
 namespace rootd::server {
@@ -36,9 +36,8 @@ class UdpService final : public Service {
 
   ServiceContext context_;
   std::vector<SocketAddress> addresses_;
-  StopSignal stop_;  // raised by Stop(): wakes every thread of the service
+  StoppableThreads threads_;  // one per worker
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace rootd::server
