@@ -26,13 +26,15 @@ absl::Status Error(std::string_view where, std::string_view message) {
   return absl::InvalidArgumentError(Cat(where, ": ", message));
 }
 
+// An integer in [min, max], stored in *out, whose type holds that range.
+template <class Int>
 absl::Status ParseInt(std::string_view where, std::string_view key, std::string_view value, long min, long max,
-                      long* out) {
+                      Int* out) {
   long parsed = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
   if (error != std::errc() || end != value.data() + value.size() || parsed < min || parsed > max)
     return Error(where, Cat(key, ": expected an integer in [", min, ", ", max, "], got '", value, "'"));
-  *out = parsed;
+  *out = static_cast<Int>(parsed);
   return absl::OkStatus();
 }
 
@@ -96,7 +98,6 @@ int ServerConfig::EffectiveTcpWorkers() const {
 }
 
 absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::string_view value, std::string_view where) {
-  long number = 0;
   if (key == "zone") {
     config->zone = std::string(value);
   } else if (key == "trust_anchor") {
@@ -119,17 +120,13 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     spec.address = *address;
     config->listen.push_back(spec);
   } else if (key == "port") {
-    if (auto s = ParseInt(where, key, value, 1, 65535, &number); !s.ok()) return s;
-    config->port = static_cast<uint16_t>(number);
+    return ParseInt(where, key, value, 1, 65535, &config->port);
   } else if (key == "workers") {
-    if (auto s = ParseInt(where, key, value, 0, 1024, &number); !s.ok()) return s;
-    config->workers = static_cast<int>(number);
+    return ParseInt(where, key, value, 0, 1024, &config->workers);
   } else if (key == "tcp_workers") {
-    if (auto s = ParseInt(where, key, value, 0, 1024, &number); !s.ok()) return s;
-    config->tcp_workers = static_cast<int>(number);
+    return ParseInt(where, key, value, 0, 1024, &config->tcp_workers);
   } else if (key == "max_udp_payload") {
-    if (auto s = ParseInt(where, key, value, 512, 65535, &number); !s.ok()) return s;
-    config->max_udp_payload = static_cast<uint16_t>(number);
+    return ParseInt(where, key, value, 512, 65535, &config->max_udp_payload);
   } else if (key == "nsid") {
     // An identifier, not a payload: long enough for any hostname, short enough that the OPT
     // always fits a 512-octet response behind the longest question.
@@ -150,11 +147,9 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     if (value.empty()) return Error(where, "state_dir: empty path");
     config->state_dir = std::string(value);
   } else if (key == "tcp_idle_timeout") {
-    if (auto s = ParseInt(where, key, value, 1, 3600 * 1000, &number); !s.ok()) return s;
-    config->tcp_idle_timeout_ms = static_cast<int>(number);
+    return ParseInt(where, key, value, 1, 3600 * 1000, &config->tcp_idle_timeout_ms);
   } else if (key == "tcp_max_connections") {
-    if (auto s = ParseInt(where, key, value, 1, 1000000, &number); !s.ok()) return s;
-    config->tcp_max_connections = static_cast<int>(number);
+    return ParseInt(where, key, value, 1, 1000000, &config->tcp_max_connections);
   } else if (key == "metrics_listen") {
     const bool port_only = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
     absl::StatusOr<SocketAddress> address =
@@ -165,11 +160,9 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
   } else if (key == "rssac002_dir") {
     config->rssac002_dir = std::string(value);
   } else if (key == "ta_sets") {
-    if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
-    config->ta_signals.sets = static_cast<int>(number);
+    return ParseInt(where, key, value, 1, 1 << 20, &config->ta_signals.sets);
   } else if (key == "ta_exact_sources") {
-    if (auto s = ParseInt(where, key, value, 1, 1 << 20, &number); !s.ok()) return s;
-    config->ta_signals.exact_sources = static_cast<int>(number);
+    return ParseInt(where, key, value, 1, 1 << 20, &config->ta_signals.exact_sources);
   } else if (key == "dpdk_eal") {
     config->dpdk_eal = std::string(value);
   } else if (key == "dpdk_port") {
@@ -183,13 +176,13 @@ absl::Status SetConfigKey(ServerConfig* config, std::string_view key, std::strin
     config->dpdk_addresses.push_back(text);
   } else if (key == "dpdk_queues") {
     // One lcore per queue pair; 64 is more than the cores of any machine rootd targets.
-    if (auto s = ParseInt(where, key, value, 1, 64, &number); !s.ok()) return s;
-    config->dpdk_queues = static_cast<int>(number);
+    return ParseInt(where, key, value, 1, 64, &config->dpdk_queues);
   } else if (key == "dpdk_mtu") {
     // 0 keeps the device's; 576 is the least any IPv4 host takes (RFC 791), 9216 a jumbo frame.
-    if (auto s = ParseInt(where, key, value, 0, 9216, &number); !s.ok()) return s;
-    if (number != 0 && number < 576) return Error(where, Cat("dpdk_mtu: 0 or at least 576, got ", number));
-    config->dpdk_mtu = static_cast<int>(number);
+    int mtu = 0;
+    if (auto s = ParseInt(where, key, value, 0, 9216, &mtu); !s.ok()) return s;
+    if (mtu != 0 && mtu < 576) return Error(where, Cat("dpdk_mtu: 0 or at least 576, got ", mtu));
+    config->dpdk_mtu = mtu;
   } else if (key == "dpdk_exception") {
     config->dpdk_exception = std::string(value);
   } else {
