@@ -83,11 +83,7 @@ int RunCheck(int argc, char** argv) {
           "a time like 2026-11-20T00:00:00Z")
       .Switch("json", &json)
       .Switch("no-verify", [&options] { options.verify = false; })
-      .Arguments([&options](const std::string& zone) {
-        if (!options.zone_path.empty()) return false;
-        options.zone_path = zone;
-        return true;
-      });
+      .Arguments({&options.zone_path});
   if (std::optional<int> status = command_line.Parse(argc, argv, 0)) return *status;
   if (options.zone_path.empty()) {
     std::fputs(kUsage, stderr);

@@ -29,6 +29,18 @@ CommandLine& CommandLine::Arguments(std::function<bool(const std::string&)> take
   return *this;
 }
 
+CommandLine& CommandLine::Arguments(std::vector<std::string*> targets) {
+  return Arguments([targets = std::move(targets)](const std::string& word) {
+    for (std::string* target : targets) {
+      if (target->empty()) {
+        *target = word;
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
 const CommandLine::Entry* CommandLine::Find(const std::string& name) const {
   for (const Entry& entry : entries_) {
     if (entry.name == name) return &entry;

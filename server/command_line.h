@@ -26,6 +26,8 @@ class CommandLine {
   CommandLine& Option(const std::string& name, std::string* target);
   // Each argument that is not an option, in order; `take` returns false for one too many.
   CommandLine& Arguments(std::function<bool(const std::string&)> take);
+  // The arguments into `targets`, each into the first still empty; one more is a usage error.
+  CommandLine& Arguments(std::vector<std::string*> targets);
 
   // Reads argv[first] .. argv[argc - 1]. Returns nullopt when the program should go on, else
   // its exit status: 0 after --help, 2 after a usage error (already reported).

@@ -65,11 +65,7 @@ int main(int argc, char** argv) {
       .Option("limit", [&limit](const std::string& v) { return rootd::server::ParseUint64(v, UINT64_MAX, &limit); })
       .Switch("tcp", &options.tcp)
       .Switch("skip-escaped", &skip_escaped)
-      .Arguments([&capture_path](const std::string& path) {
-        if (!capture_path.empty()) return false;
-        capture_path = path;
-        return true;
-      });
+      .Arguments({&capture_path});
   if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (capture_path.empty()) {
     std::fputs(kUsage, stderr);

@@ -103,11 +103,7 @@ int main(int argc, char** argv) {
       return ok;
     });
   }
-  command_line.Arguments([&zone_path](const std::string& path) {
-    if (!zone_path.empty()) return false;
-    zone_path = path;
-    return true;
-  });
+  command_line.Arguments({&zone_path});
   if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (zone_path.empty()) {
     std::fputs(kUsage, stderr);

@@ -88,14 +88,6 @@ CommandLine::Setter Algorithm(uint8_t* target) {
   };
 }
 
-CommandLine::Setter OneArgument(std::string* target) {
-  return [target](const std::string& word) {
-    if (!target->empty()) return false;
-    *target = word;
-    return true;
-  };
-}
-
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "rootlab: %s\n", std::string(status.message()).c_str());
   return 1;
@@ -118,7 +110,7 @@ int Init(int argc, char** argv) {
       .Option("validity", PositiveDuration(&options.validity), "a duration like P30D or 720h")
       .Option("server-address", &options.server_address)
       .Option("lab-tld-address", &options.lab_tld_address)
-      .Arguments(OneArgument(&options.dir));
+      .Arguments({&options.dir});
   if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
   if (options.dir.empty()) return command_line.UsageError("which folder?");
   options.now = absl::Now();
@@ -166,7 +158,7 @@ int Scenario(int argc, char** argv) {
           "seconds, at least 1")
       .Option("out", &out)
       .Switch("force", &force)
-      .Arguments(OneArgument(&dir));
+      .Arguments({&dir});
   if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
   if (dir.empty()) return command_line.UsageError("which lab folder?");
   const std::optional<rootd::zone::LabPlan> plan = rootd::zone::ParseLabPlan(plan_name);
@@ -228,12 +220,7 @@ int SignKsr(int argc, char** argv) {
   command_line.Option("schema", &schema_name)
       .Option("out", &out)
       .Option("knot-validity", PositiveDuration(&options.knot_validity), "a duration like P21D")
-      .Arguments([&](const std::string& word) {
-        std::string& next = dir.empty() ? dir : ksr_path;
-        if (!next.empty()) return false;
-        next = word;
-        return true;
-      });
+      .Arguments({&dir, &ksr_path});
   if (std::optional<int> status = command_line.Parse(argc, argv, 2)) return *status;
   if (ksr_path.empty()) return command_line.UsageError("which lab folder and KSR?");
   const std::optional<rootd::zone::KsrSchema> schema = rootd::zone::ParseKsrSchema(schema_name);

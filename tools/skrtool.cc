@@ -46,12 +46,7 @@ int main(int argc, char** argv) {
             return true;
           },
           "an xsd:duration like P30D or PT2H")
-      .Arguments([&](const std::string& word) {
-    std::string& next = command.empty() ? command : file;
-    if (!next.empty()) return false;
-    next = word;
-    return true;
-  });
+      .Arguments({&command, &file});
   if (std::optional<int> status = command_line.Parse(argc, argv)) return *status;
   if (command != "show" && command != "verify" && command != "lint") {
     return command_line.UsageError("show, verify or lint?");

@@ -62,6 +62,29 @@ TEST(CommandLine, HelpExitsZeroAndUsageErrorsExitTwo) {
   }
 }
 
+// Arguments into targets: each word fills the first target still empty, in order; a word
+// beyond the last target is a usage error, whatever comes between them.
+TEST(CommandLine, ArgumentsFillTheirTargetsInOrder) {
+  auto parse = [](std::vector<std::string> args, std::string* first, std::string* second) {
+    CommandLine command_line("prog", "usage: prog [--out FILE] A B\n");
+    std::string out;
+    command_line.Option("out", &out).Arguments({first, second});
+    std::vector<char*> argv = {const_cast<char*>("prog")};
+    for (std::string& a : args) argv.push_back(a.data());
+    return command_line.Parse(static_cast<int>(argv.size()), argv.data());
+  };
+  std::string a, b;
+  EXPECT_EQ(parse({"one", "--out", "x", "two"}, &a, &b), std::nullopt);
+  EXPECT_EQ(a, "one");
+  EXPECT_EQ(b, "two");
+  std::string c, d;
+  EXPECT_EQ(parse({"one"}, &c, &d), std::nullopt);
+  EXPECT_EQ(c, "one");
+  EXPECT_EQ(d, "");
+  std::string e, f;
+  EXPECT_EQ(parse({"one", "two", "three"}, &e, &f), 2);
+}
+
 TEST(ParseNumbers, WholeStringOnly) {
   uint64_t u = 0;
   EXPECT_TRUE(ParseUint64("65535", 65535, &u));
