@@ -27,7 +27,9 @@ namespace rootd::server {
 // ... 4080-4095 and 4096 or more.
 inline constexpr int kRequestSizeBuckets = 19;
 inline constexpr int kResponseSizeBuckets = 257;
-inline constexpr int kRcodeSlots = 24;  // as WorkerStats: index 23 is anything above 22
+// RCODEs 0-22 by number; the last slot, kOtherRcodeSlot, counts anything above 22.
+inline constexpr int kRcodeSlots = 24;
+inline constexpr int kOtherRcodeSlot = kRcodeSlots - 1;
 
 using DailySources = HyperLogLog<12>;
 
@@ -139,7 +141,7 @@ inline DailySlot& DailyTraffic::SlotFor(int32_t day) {
   Bump(slot.traffic.request_sizes[t][f][std::min<size_t>(info.query_size / 16, kRequestSizeBuckets - 1)]);
   if (!info.dropped) {
     Bump(slot.traffic.response_sizes[t][f][std::min<size_t>(info.response_size / 16, kResponseSizeBuckets - 1)]);
-    Bump(slot.traffic.rcodes[std::min<int>(info.rcode, kRcodeSlots - 1)]);
+    Bump(slot.traffic.rcodes[std::min<int>(info.rcode, kOtherRcodeSlot)]);
   }
   if (request.client_address == nullptr) return;
   if (f == 0) {

@@ -71,7 +71,7 @@ std::string PrometheusText(const StatsSnapshot& s, const ZoneStatus& zone) {
   out.Family("rootd_dropped_queries_total", "counter", "Queries not answered (malformed beyond FORMERR).").Sample("", s.Dropped());
   out.Family("rootd_responses_by_rcode_total", "counter", "DNS responses by (extended) RCODE.");
   for (int r = 0; r < kRcodeSlots; ++r) {
-    if (s.rcodes[r] != 0) out.Sample(Cat("rcode=\"", r == 23 ? std::string("other") : Cat(r), "\""), s.rcodes[r]);
+    if (s.rcodes[r] != 0) out.Sample(Cat("rcode=\"", r == kOtherRcodeSlot ? std::string("other") : Cat(r), "\""), s.rcodes[r]);
   }
   out.Family("rootd_truncated_responses_total", "counter", "Responses with TC set (the client retries over TCP).")
       .Sample("", s.truncated);

@@ -47,7 +47,7 @@ std::string Rssac002Document(std::string_view metric, std::string_view service, 
     out += SizeMap("tcp-request-sizes", t.request_sizes[1]) + SizeMap("tcp-response-sizes", t.response_sizes[1]);
   } else if (metric == "rcode-volume") {
     bool any = false;
-    for (int r = 0; r < kRcodeSlots - 1; ++r) {  // the last slot lumps RCODEs above 22: not one number
+    for (int r = 0; r < kOtherRcodeSlot; ++r) {  // the last slot lumps RCODEs above 22: not one number
       if (t.rcodes[r] != 0) out += Cat(r, ": ", t.rcodes[r], "\n");
       any |= t.rcodes[r] != 0;
     }

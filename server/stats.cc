@@ -19,7 +19,7 @@ const char* RcodeName(int rcode) {
                                        "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",  "NOTZONE"};
   if (rcode >= 0 && rcode < 11) return kNames[rcode];
   if (rcode == 16) return "BADVERS";
-  if (rcode == 23) return "OTHER";
+  if (rcode == kOtherRcodeSlot) return "OTHER";
   return nullptr;
 }
 
