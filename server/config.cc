@@ -4,10 +4,9 @@
 #include <netinet/in.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "zone/file_io.h"
 #include "zone/text.h"
 
 namespace rootd::server {
@@ -231,11 +230,9 @@ absl::Status ParseConfigText(std::string_view text, std::string_view file_name, 
 }
 
 absl::Status ParseConfigFile(const std::string& path, ServerConfig* config) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(Cat("cannot read configuration file ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseConfigText(buffer.str(), path, config);
+  absl::StatusOr<std::string> text = zone::ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return ParseConfigText(*text, path, config);
 }
 
 absl::Status ParseCommandLine(int argc, char** argv, int first, ServerConfig* config) {

@@ -5,15 +5,14 @@
 
 #include <algorithm>
 #include <climits>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "zone/c_ptr.h"
 #include "zone/dnssec_wire.h"
 #include "zone/encoding.h"
+#include "zone/file_io.h"
 #include "zone/master_reader.h"
 #include "zone/name.h"
 #include "zone/rdata_text.h"
@@ -414,11 +413,9 @@ absl::StatusOr<SignedKeyResponse> ParseKnot(std::string_view text, std::string_v
 // Either format, told from the first octets.
 absl::StatusOr<SignedKeyResponse> ReadFile(const std::string& path, const Kind& kind) {
   const char* what = kind.request ? "KSR" : "SKR";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(Cat("cannot open ", what, " file ", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  absl::StatusOr<std::string> read = ReadWholeFile(path);
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && text[first] == '<') return XmlSkrReader(path, kind).Read(text);
   if (first != std::string::npos && text.compare(first, 2, ";;") == 0) return ParseKnot(text, path, kind);

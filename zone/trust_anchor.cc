@@ -3,14 +3,13 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "zone/c_ptr.h"
 #include "zone/dnssec_wire.h"
 #include "zone/encoding.h"
+#include "zone/file_io.h"
 #include "zone/name.h"
 #include "zone/text.h"
 #include "zone/wire.h"
@@ -150,11 +149,9 @@ std::string AnchorEntry::ToString() const {
 }
 
 absl::StatusOr<TrustAnchor> TrustAnchor::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(Cat("cannot open trust anchor file ", path));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return Parse(buf.str(), path);
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<TrustAnchor> TrustAnchor::Parse(std::string_view content, const std::string& name) {
