@@ -49,6 +49,17 @@ bool ChildProcess::Running() {
   return false;
 }
 
+ChildProcess::Wait ChildProcess::WaitUntilReady(const std::function<bool()>& ready, std::chrono::milliseconds timeout,
+                                                std::chrono::milliseconds interval) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!Running()) return Wait::kExited;
+    if (ready()) return Wait::kReady;
+    std::this_thread::sleep_for(interval);
+  }
+  return Wait::kTimedOut;
+}
+
 void ChildProcess::Stop() {
   if (pid_ <= 0) return;
   kill(-pid_, SIGTERM);

@@ -4,6 +4,8 @@
 #pragma once
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,10 @@ class ChildProcess {
 
   // False once it has exited; exit_status() then says how (128 + N for signal N).
   bool Running();
+  // Asks `ready` every `interval` until it says yes, the process exits, or `timeout` passes.
+  enum class Wait { kReady, kExited, kTimedOut };
+  Wait WaitUntilReady(const std::function<bool()>& ready, std::chrono::milliseconds timeout,
+                      std::chrono::milliseconds interval);
   int exit_status() const { return exit_status_; }
   // SIGTERM to the group, SIGKILL after 5 s; waits for it.
   void Stop();

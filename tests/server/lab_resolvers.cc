@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <regex>
-#include <thread>
 
 #include "tests/run_command.h"
 #include "tests/server/rootd_process.h"
@@ -154,15 +153,14 @@ absl::StatusOr<std::unique_ptr<LabResolver>> LabResolver::Start(const LabResolve
   if (!process.ok()) return process.status();
   resolver->process_ = *std::move(process);
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!resolver->process_->Running()) {
-      return absl::InternalError(Cat(ResolverName(options.kind), " exited (status ", resolver->process_->exit_status(),
-                                     "):\n", resolver->LogTail()));
-    }
-    // Answering at all (a resolver whose anchor fails answers SERVFAIL): validation is the caller's.
-    if (resolver->Dig(". SOA").find("status: ") != std::string::npos) return resolver;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Answering at all (a resolver whose anchor fails answers SERVFAIL): validation is the caller's.
+  const auto answers = [&] { return resolver->Dig(". SOA").find("status: ") != std::string::npos; };
+  const ChildProcess::Wait wait =
+      resolver->process_->WaitUntilReady(answers, std::chrono::seconds(30), std::chrono::milliseconds(200));
+  if (wait == ChildProcess::Wait::kReady) return resolver;
+  if (wait == ChildProcess::Wait::kExited) {
+    return absl::InternalError(Cat(ResolverName(options.kind), " exited (status ", resolver->process_->exit_status(),
+                                   "):\n", resolver->LogTail()));
   }
   return absl::DeadlineExceededError(
       Cat(ResolverName(options.kind), " did not answer . SOA within 30 s:\n", resolver->LogTail()));

@@ -11,7 +11,6 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "tests/server/rootd_process.h"
@@ -141,21 +140,22 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(PeerKind kind, con
   if (!process.ok()) return process.status();
   std::unique_ptr<PeerServer> server(new PeerServer(kind, port, *std::move(process)));
 
-  const auto deadline = Clock::now() + options.start_timeout;
   const std::vector<std::vector<uint8_t>> probe = {rootd::testing::MakeWireQuery(0x5eed, options.origin, 6)};
   const UdpExchangeOptions quick{
       .window = 1, .timeout = std::chrono::milliseconds(200), .retries = 0, .address = options.address};
-  while (Clock::now() < deadline) {
-    if (!server->process_->Running()) {
-      return absl::InternalError(Cat(PeerName(kind), " exited (status ", server->process_->exit_status(),
-                                     ") before answering; its log (", log_path, "):\n", FileTail(log_path),
-                                     nsd ? FileTail(dir + "/nsd.log") : ""));
-    }
-    const auto responses = ExchangeUdp(port, probe, quick);
-    // Ready once it answers NOERROR with an answer (not SERVFAIL while loading).
-    const auto& r = responses[0];
-    if (r.size() >= 12 && (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) > 0) return server;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Ready once it answers NOERROR with an answer (not SERVFAIL while loading).
+  const auto answers = [&] {
+    const std::vector<uint8_t> r = ExchangeUdp(port, probe, quick)[0];
+    return r.size() >= 12 && (r[3] & 0x0f) == 0 && (r[6] << 8 | r[7]) > 0;
+  };
+  using rootd::testing::ChildProcess;
+  const ChildProcess::Wait wait =
+      server->process_->WaitUntilReady(answers, options.start_timeout, std::chrono::milliseconds(100));
+  if (wait == ChildProcess::Wait::kReady) return server;
+  if (wait == ChildProcess::Wait::kExited) {
+    return absl::InternalError(Cat(PeerName(kind), " exited (status ", server->process_->exit_status(),
+                                   ") before answering; its log (", log_path, "):\n", FileTail(log_path),
+                                   nsd ? FileTail(dir + "/nsd.log") : ""));
   }
   return absl::DeadlineExceededError(Cat(PeerName(kind), " did not answer ", options.origin, " SOA on ",
                                          options.address, " port ", port, " within ", options.start_timeout.count(),
