@@ -8,13 +8,12 @@
 // Mix: bench/root_like_mix.h, with and without DO.
 #include <benchmark/benchmark.h>
 
-#include <time.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 
 #include "bench/root_like_mix.h"
+#include "bench/thread_cpu.h"
 #include "server/engine.h"
 #include "server/stats.h"
 
@@ -31,14 +30,7 @@ constexpr size_t kMixSize = 8192;
 // it, so run after it) report their time as a ratio to it.
 double g_floor_ns[2] = {0, 0};
 
-// The ratios are of this thread's CPU time, not wall time: on a busy machine the wall clock
-// also counts the time other processes held the core, which lands on one run and not the
-// other.
-double ThreadCpuNs() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
-}
+using bench::ThreadCpuNs;  // the ratios are of this thread's CPU time (bench/thread_cpu.h)
 
 double ElapsedNs(const benchmark::State& state, double start) {
   return (ThreadCpuNs() - start) / static_cast<double>(state.iterations());
@@ -156,8 +148,8 @@ BENCHMARK(BM_EngineBurst)->Arg(0)->Arg(1)->ArgName("do");
 // whatever else the machine does falls on both alike; vs_no_stats is the ratio of their CPU
 // times. Both arms answer the same queries (a chunk is answered twice), and which goes first
 // alternates, so that neither gets the easier half of the mix nor the caches the other warmed
-// (with a recorder that does nothing, vs_no_stats is 1.000 +- 0.002; before both of these it was
-// 0.984-0.988). One source address, as the engine runs use: its HyperLogLog register stays in cache.
+// (with a recorder that does nothing, vs_no_stats measured 0.990-1.002; before both of these it
+// was 0.984-0.988). One source address, as the engine runs use: its HyperLogLog register stays in cache.
 void BM_EngineBurstStats(benchmark::State& state) {
   StatsRegistry registry;
   WorkerStats* stats = registry.Add();

@@ -1,20 +1,13 @@
-// What the dataplane benchmarks measure against: a plain reflector's work on a frame, and the
-// thread CPU clock they time with (the machines are shared: a run preempted half the time
-// would double a wall-time ratio).
+// What the dataplane benchmarks measure against: a plain reflector's work on a frame (timed,
+// like them, with thread_cpu.h's clock).
 #pragma once
-#include <time.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-namespace rootd::bench {
+#include "bench/thread_cpu.h"
 
-inline double ThreadCpuNs() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
-}
+namespace rootd::bench {
 
 // Swaps the `N` octets at `a` and at `b` (header fields, unaligned).
 template <size_t N>

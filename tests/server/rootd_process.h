@@ -20,7 +20,6 @@ uint16_t FreePort();
 // The built rootctl binary.
 std::string Rootctl();
 
-
 class RootdProcess {
  public:
   // Starts build/server/rootd with `args`; its stderr goes to dir/rootd.log.
