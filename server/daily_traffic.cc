@@ -1,5 +1,6 @@
 #include "server/daily_traffic.h"
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -40,39 +41,43 @@ uint64_t TrafficCounts::TotalResponses() const {
 void TrafficCounters::AddTo(TrafficCounts* totals) const {
   for (int t = 0; t < 2; ++t) {
     for (int f = 0; f < 2; ++f) {
-      for (int b = 0; b < kRequestSizeBuckets; ++b) {
-        const uint64_t n = request_sizes[t][f][b].load(kRelaxed);
-        totals->queries[t][f] += n;
-        totals->request_sizes[t][b] += n;
+      for (int outcome = 0; outcome < kOutcomes; ++outcome) {
+        for (int b = 0; b < kRequestSizeBuckets; ++b) {
+          const uint64_t n = transports[t].requests[f][outcome * kRequestSizeBuckets + b].load(kRelaxed);
+          totals->queries[t][f] += n;
+          totals->request_sizes[t][b] += n;
+          if (outcome != kDroppedOutcome) totals->rcodes[outcome] += n;
+        }
       }
-      for (int b = 0; b < kResponseSizeBuckets; ++b) {
-        const uint64_t n = response_sizes[t][f][b].load(kRelaxed);
+      for (int slot = 0; slot < kResponseSizeSlots; ++slot) {
+        const uint64_t n = transports[t].responses[f][slot].load(kRelaxed);
         totals->responses[t][f] += n;
-        totals->response_sizes[t][b] += n;
+        totals->response_sizes[t][std::min(slot, kResponseSizeBuckets - 1)] += n;
       }
     }
   }
-  for (int r = 0; r < kRcodeSlots; ++r) totals->rcodes[r] += rcodes[r].load(kRelaxed);
 }
 
 void TrafficCounters::Add(const TrafficCounters& other) {
   for (int t = 0; t < 2; ++t) {
     for (int f = 0; f < 2; ++f) {
-      for (int b = 0; b < kRequestSizeBuckets; ++b) Bump(request_sizes[t][f][b], other.request_sizes[t][f][b].load(kRelaxed));
-      for (int b = 0; b < kResponseSizeBuckets; ++b) Bump(response_sizes[t][f][b], other.response_sizes[t][f][b].load(kRelaxed));
+      for (int i = 0; i < kOutcomes * kRequestSizeBuckets; ++i) {
+        Bump(transports[t].requests[f][i], other.transports[t].requests[f][i].load(kRelaxed));
+      }
+      for (int slot = 0; slot < kResponseSizeSlots; ++slot) {
+        Bump(transports[t].responses[f][slot], other.transports[t].responses[f][slot].load(kRelaxed));
+      }
     }
   }
-  for (int r = 0; r < kRcodeSlots; ++r) Bump(rcodes[r], other.rcodes[r].load(kRelaxed));
 }
 
 void TrafficCounters::Clear() {
-  for (int t = 0; t < 2; ++t) {
+  for (TransportCounters& counters : transports) {
     for (int f = 0; f < 2; ++f) {
-      ClearAll(request_sizes[t][f]);
-      ClearAll(response_sizes[t][f]);
+      ClearAll(counters.requests[f]);
+      ClearAll(counters.responses[f]);
     }
   }
-  ClearAll(rcodes);
 }
 
 void DailySlot::Clear(int32_t new_day) {
@@ -82,10 +87,14 @@ void DailySlot::Clear(int32_t new_day) {
   day.store(new_day, std::memory_order_release);
 }
 
-DailyTraffic::DailyTraffic(const uint8_t* source_key) : slots_(new DailySlot[2]) {
-  std::memcpy(key_, source_key, sizeof key_);
-  key_[1] |= 1;
+SourceHashKey::SourceHashKey(const uint8_t* octets) {
+  std::memcpy(&k0, octets, 8);
+  std::memcpy(&k1, octets + 8, 8);
+  k1 |= 1;
+  v4_multiplier = k1 * 0x100000001;
 }
+
+DailyTraffic::DailyTraffic(const uint8_t* source_key) : key_(source_key), slots_(new DailySlot[2]) {}
 
 // A sequence lock (Boehm, "Can seqlocks get along with programming language memory models?",
 // 2012): the odd count is visible before any of the stores that follow the release fence.

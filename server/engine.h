@@ -26,7 +26,7 @@ struct Request {
   size_t size = 0;
   Transport transport = Transport::kUdp;
   const uint8_t* client_address = nullptr;  // 4 or 16 octets, for server cookies
-  uint8_t client_address_size = 0;
+  uint8_t client_address_size = 0;          // 4 or 16; 0 without an address
   uint32_t now = 0;  // seconds since the epoch, for server cookies
 };
 

@@ -31,10 +31,12 @@ class HyperLogLog {
     const size_t index = hash >> (64 - kBits);
     // The rank of the first one bit after the index; the bit set below stops it at 64 - kBits
     // + 1 when the rest is all zeros, without a branch.
+    // The rank is that count of zeros + 1, compared as zeros >= register: the increment only
+    // when a register grows.
     const uint64_t rest = hash << kBits | uint64_t{1} << (kBits - 1);
-    const uint8_t rank = static_cast<uint8_t>(std::countl_zero(rest) + 1);
+    const int zeros = std::countl_zero(rest);
     std::atomic<uint8_t>& reg = registers_[index];
-    if (rank > reg.load(std::memory_order_relaxed)) reg.store(rank, std::memory_order_relaxed);
+    if (zeros >= reg.load(std::memory_order_relaxed)) reg.store(static_cast<uint8_t>(zeros + 1), std::memory_order_relaxed);
   }
   void MaxInto(Registers* merged) const {
     for (int i = 0; i < kRegisters; ++i) {

@@ -1,6 +1,8 @@
 #include "server/stats.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <random>
 #include <tuple>
 
@@ -90,45 +92,50 @@ void WorkerStats::Record(const Request& request, const QueryInfo& info, uint64_t
 }
 
 void WorkerStats::RecordBurst(const BurstQuery* queries, size_t count, uint64_t image_key) {
-  if (count == 0) return;
-  RecordRun(TransportIndex(queries[0].request.transport), count,
-            [queries](size_t i) { return std::tie(queries[i].request, queries[i].info); }, image_key);
+  for (size_t begin = 0; begin < count; begin += kMaxRun) {
+    RecordRun(TransportIndex(queries[0].request.transport), std::min(count - begin, kMaxRun),
+              [queries = queries + begin](size_t i) { return std::tie(queries[i].request, queries[i].info); },
+              image_key);
+  }
 }
+
+namespace {
+// QueryInfo's truncated, edns and dnssec_ok, as the octets of one word (RecordRun sums them in
+// one addition, an octet lane each).
+static_assert(offsetof(QueryInfo, edns) == offsetof(QueryInfo, truncated) + 1 &&
+              offsetof(QueryInfo, dnssec_ok) == offsetof(QueryInfo, truncated) + 2);
+uint32_t ResponseFlags(const QueryInfo& info) {
+  uint32_t word;
+  std::memcpy(&word, reinterpret_cast<const uint8_t*>(&info) + offsetof(QueryInfo, truncated), sizeof word);
+  return word & 0xffffff;
+}
+}  // namespace
 
 // What can be summed over a run is summed in registers and stored once: the per-query cost is
 // the day's slot (RSSAC002) and the few branches below. A run is of one transport (`t`), so
-// its sums need no index.
+// its sums need no index, and of at most kMaxRun queries, so that ResponseFlags' octet lanes
+// cannot carry.
 template <class QueryAt>
 void WorkerStats::RecordRun(int t, size_t count, QueryAt query_at, uint64_t image_key) {
-  uint64_t run_query_bytes = 0, run_response_bytes = 0;
-  uint64_t run_truncated = 0, run_edns = 0, run_dnssec_ok = 0, run_dropped = 0;
-  int32_t day = -1;
-  DailySlot* slot = nullptr;  // the day's, looked up again only when the second changes
-  uint32_t slot_second = 0;
+  uint64_t run_query_bytes = 0, run_response_bytes = 0, run_dropped = 0;
+  uint32_t run_flags = 0;  // ResponseFlags summed
+  uint32_t slot_second = std::get<0>(query_at(0)).now;
+  int32_t day = Day(slot_second);
+  DailySlotWriter slot = daily.WriterFor(day, t);  // the day's, looked up again only when the second changes
   for (size_t i = 0; i < count; ++i) {
     const auto [request, info] = query_at(i);
-    if (slot == nullptr || request.now != slot_second) [[unlikely]] {
+    if (request.now != slot_second) [[unlikely]] {
       slot_second = request.now;
       day = Day(request.now);
-      slot = &daily.SlotFor(day);
+      slot = daily.WriterFor(day, t);
     }
-    daily.Count(*slot, t, request, info);
     run_query_bytes += info.query_size;
-    if (info.dropped) [[unlikely]] {
-      ++run_dropped;
-      continue;
-    }
-    run_response_bytes += info.response_size;
-    run_truncated += info.truncated;
-    run_edns += info.edns;
-    run_dnssec_ok += info.dnssec_ok;
-    if (info.qtype == dns::kTypeDnskey) {
-      int bucket = 0;
-      while (bucket < kDnskeySizeBuckets - 1 && info.response_size > kDnskeySizeBounds[bucket]) ++bucket;
-      Bump(dnskey_responses[bucket]);
-      Bump(dnskey_response_bytes, info.response_size);
-    }
-    if ((info.ta_query_tag_count | info.edns_key_tag_count) != 0) [[unlikely]] {
+    if ((info.dropped | info.ta_query_tag_count | info.edns_key_tag_count) != 0) [[unlikely]] {
+      if (info.dropped) {
+        slot.CountDropped(request, info);
+        ++run_dropped;
+        continue;
+      }
       if (info.ta_query_tag_count > 0) {
         Bump(ta_queries);
         RecordSignal(SignalKind::kTaQuery, info.ta_query_tags, info.ta_query_tag_count, day, request, image_key);
@@ -138,12 +145,23 @@ void WorkerStats::RecordRun(int t, size_t count, QueryAt query_at, uint64_t imag
         RecordSignal(SignalKind::kKeyTagOption, info.edns_key_tags, info.edns_key_tag_count, day, request, image_key);
       }
     }
+    slot.CountAnswered(request, info);
+    run_response_bytes += info.response_size;
+    run_flags += ResponseFlags(info);
+    if (info.qtype == dns::kTypeDnskey) {
+      int bucket = 0;
+      while (bucket < kDnskeySizeBuckets - 1 && info.response_size > kDnskeySizeBounds[bucket]) ++bucket;
+      Bump(dnskey_responses[bucket]);
+      Bump(dnskey_response_bytes, info.response_size);
+    }
   }
   Bump(query_bytes[t], run_query_bytes);
   if (run_response_bytes != 0) Bump(response_bytes[t], run_response_bytes);
-  if (run_truncated != 0) Bump(truncated, run_truncated);
-  if (run_edns != 0) Bump(edns, run_edns);
-  if (run_dnssec_ok != 0) Bump(dnssec_ok, run_dnssec_ok);
+  if (run_flags != 0) {
+    Bump(truncated, run_flags & 0xff);
+    Bump(edns, run_flags >> 8 & 0xff);
+    Bump(dnssec_ok, run_flags >> 16);
+  }
   if (count > run_dropped) answered_by_image.Add(image_key, count - run_dropped);
 }
 

@@ -81,6 +81,8 @@ struct alignas(64) WorkerStats {
 
   explicit WorkerStats(const SignalContext& signals)
       : signal_context(signals), ta_signals(signals.limits), daily(signals.source_key) {}
+  // RecordRun's queries at most.
+  static constexpr size_t kMaxRun = 255;
   template <class QueryAt>
   void RecordRun(int t, size_t count, QueryAt query_at, uint64_t image_key);
   void RecordSignal(SignalKind kind, const uint16_t* tags, int count, int32_t day, const Request& request,

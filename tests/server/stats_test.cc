@@ -107,6 +107,44 @@ TEST(StatsTest, BurstsCountAsSingleQueriesAndTotalsOutliveTheirDays) {
   EXPECT_EQ(by_burst_registry.DaysHeld(), (std::vector<int32_t>{2, 3}));
 }
 
+// A burst longer than WorkerStats::kMaxRun, with every flag set: sums taken over a run (the
+// flags share one word, an octet each) must neither carry nor lose a run. Response sizes of
+// 4096 and more are RSSAC002's last bucket, RCODEs above 22 its other slot, and a query
+// without a source address is counted as IPv4 without one.
+TEST(StatsTest, LongBurstsCountEveryFlagSizeAndRcode) {
+  StatsRegistry registry;
+  WorkerStats* w = registry.Add();
+  constexpr size_t kQueries = 1000;
+  static_assert(kQueries > 3 * WorkerStats::kMaxRun);
+  std::vector<BurstQuery> burst(kQueries);
+  const uint16_t kSizes[] = {4095, 4096, 65535, 500};
+  const uint8_t kRcodes[] = {0, 16, 23, 200};
+  for (size_t i = 0; i < kQueries; ++i) {
+    burst[i].request = From(Transport::kUdp, false);
+    if (i == kQueries - 1) burst[i].request = Request{};
+    burst[i].info = Answered(kRcodes[i % 4], 40, kSizes[i % 4]);
+    burst[i].info.truncated = burst[i].info.edns = burst[i].info.dnssec_ok = true;
+  }
+  w->RecordBurst(burst.data(), burst.size(), kImageA);
+
+  const StatsSnapshot s = registry.Snapshot();
+  EXPECT_EQ(s.queries[0][0], kQueries);
+  EXPECT_EQ(s.responses[0][0], kQueries);
+  EXPECT_EQ(s.truncated, kQueries);
+  EXPECT_EQ(s.edns, kQueries);
+  EXPECT_EQ(s.dnssec_ok, kQueries);
+  EXPECT_EQ(s.query_bytes[0], 40 * kQueries);
+  EXPECT_EQ(s.response_bytes[0], (4095u + 4096 + 65535 + 500) * kQueries / 4);
+  EXPECT_EQ(s.response_sizes[0][4095 / 16], kQueries / 4);
+  EXPECT_EQ(s.response_sizes[0][kResponseSizeBuckets - 1], kQueries / 2);  // 4096 and 65535
+  EXPECT_EQ(s.response_sizes[0][500 / 16], kQueries / 4);
+  EXPECT_EQ(s.rcodes[0], kQueries / 4);
+  EXPECT_EQ(s.rcodes[16], kQueries / 4);
+  EXPECT_EQ(s.rcodes[kOtherRcodeSlot], kQueries / 2);  // 23 and 200
+  EXPECT_EQ(s.answered_by_image, (std::map<uint64_t, uint64_t>{{kImageA, kQueries}}));
+  EXPECT_EQ(registry.Daily(0).sources[0], 1u);  // the one address; the last query had none
+}
+
 TEST(StatsTest, TrustAnchorSignalsCountedPerSetDayAndDnskeyRRset) {
   LabClock clock;
   clock.Set(absl::FromUnixSeconds(17403 * 86400 + 3600));  // 2017-08-25T01:00:00Z
