@@ -120,8 +120,15 @@ void ZoneManager::RunBundleThread() {
       due = absl::Now();
     } else {
       due = clock_.RealTimeAt(next);
-      // A notify (clock set, pin, reload) may come first: then the change is due from now.
-      if (wake_.wait_until(lock, absl::ToChronoTime(due)) == std::cv_status::no_timeout) due = absl::Now();
+      // A timer set seconds ahead fires late on the VMs we measured (0.2-0.4 ms idle, over a
+      // millisecond under load), one set 10 ms ahead within 0.1 ms: sleep until shortly before
+      // the change, then the rest. A notify (clock set, pin, reload) may come first: then the
+      // change is due from now.
+      constexpr absl::Duration kFinalApproach = absl::Milliseconds(10);
+      if (wake_.wait_until(lock, absl::ToChronoTime(due - kFinalApproach)) == std::cv_status::no_timeout ||
+          wake_.wait_until(lock, absl::ToChronoTime(due)) == std::cv_status::no_timeout) {
+        due = absl::Now();
+      }
     }
   }
 }
