@@ -29,10 +29,9 @@ class HyperLogLog {
   // `hash`: 64 well-mixed bits.
   void Add(uint64_t hash) {
     const size_t index = hash >> (64 - kBits);
-    // The rank of the first one bit after the index; the bit set below stops it at 64 - kBits
-    // + 1 when the rest is all zeros, without a branch.
-    // The rank is that count of zeros + 1, compared as zeros >= register: the increment only
-    // when a register grows.
+    // The rank of the first one bit after the index is the count of zeros before it + 1; the
+    // bit set below stops it at 64 - kBits + 1 when the rest is all zeros, without a branch.
+    // Compared as zeros >= register, the + 1 is paid only when a register grows.
     const uint64_t rest = hash << kBits | uint64_t{1} << (kBits - 1);
     const int zeros = std::countl_zero(rest);
     std::atomic<uint8_t>& reg = registers_[index];

@@ -81,7 +81,7 @@ struct alignas(64) WorkerStats {
 
   explicit WorkerStats(const SignalContext& signals)
       : signal_context(signals), ta_signals(signals.limits), daily(signals.source_key) {}
-  // RecordRun's queries at most.
+  // RecordRun's queries at most, so that its octet-wide flag sums cannot carry.
   static constexpr size_t kMaxRun = 255;
   template <class QueryAt>
   void RecordRun(int t, size_t count, QueryAt query_at, uint64_t image_key);
