@@ -37,8 +37,6 @@ double ElapsedNs(const benchmark::State& state, double start) {
 }
 constexpr uint8_t kClient[4] = {192, 0, 2, 1};
 
-
-
 // The floor: copy, per query, as many precompiled bytes as the engine's response to it.
 void BM_MemcpyFloor(benchmark::State& state) {
   const Fixture& f = LoadFixture();
@@ -149,7 +147,8 @@ BENCHMARK(BM_EngineBurst)->Arg(0)->Arg(1)->ArgName("do");
 // times. Both arms answer the same queries (a chunk is answered twice), and which goes first
 // alternates, so that neither gets the easier half of the mix nor the caches the other warmed
 // (with a recorder that does nothing, vs_no_stats measured 0.990-1.002; before both of these it
-// was 0.984-0.988). One source address, as the engine runs use: its HyperLogLog register stays in cache.
+// was 0.984-0.988). One source address, as the engine runs use: its HyperLogLog register stays
+// in cache.
 void BM_EngineBurstStats(benchmark::State& state) {
   StatsRegistry registry;
   WorkerStats* stats = registry.Add();

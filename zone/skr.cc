@@ -412,7 +412,6 @@ absl::StatusOr<SignedKeyResponse> ParseKnot(std::string_view text, std::string_v
 
 // Either format, told from the first octets.
 absl::StatusOr<SignedKeyResponse> ReadFile(const std::string& path, const Kind& kind) {
-  const char* what = kind.request ? "KSR" : "SKR";
   absl::StatusOr<std::string> read = ReadWholeFile(path);
   if (!read.ok()) return read.status();
   const std::string& text = *read;
@@ -420,7 +419,8 @@ absl::StatusOr<SignedKeyResponse> ReadFile(const std::string& path, const Kind& 
   if (first != std::string::npos && text[first] == '<') return XmlSkrReader(path, kind).Read(text);
   if (first != std::string::npos && text.compare(first, 2, ";;") == 0) return ParseKnot(text, path, kind);
   return absl::InvalidArgumentError(
-      Cat(path, ": neither IANA ", what, " XML nor a Knot ", kind.request ? "KeySigningRequest" : "SignedKeyResponse"));
+      Cat(path, ": neither IANA ", kind.request ? "KSR" : "SKR", " XML nor a Knot ",
+          kind.request ? "KeySigningRequest" : "SignedKeyResponse"));
 }
 
 }  // namespace
